@@ -1,0 +1,45 @@
+/* audit.h: the append-only, SHA-256 hash-chained audit log, written in the same transaction as
+ * the change it records. */
+#ifndef A6_AUDIT_AUDIT_H
+#define A6_AUDIT_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../store/db.h"
+
+#define AUDIT_HASH_HEX_SIZE 65 /* 64 hex digits and the terminator */
+
+/* The head of the chain as the writer knows it: next sequence number and the last hash. */
+typedef struct audit_chain {
+    int64_t next_seq;
+    char last_hash[AUDIT_HASH_HEX_SIZE];
+} audit_chain_t;
+
+/* One record as stored. Strings are owned by whoever filled the struct. */
+typedef struct audit_record {
+    int64_t seq;
+    const char *time;
+    const char *actor;
+    const char *action;
+    const char *object;
+    const char *payload; /* canonical JSON */
+    const char *prev_hash;
+    const char *hash;
+} audit_record_t;
+
+/* Reads the chain head from the database (seq 1 and the all-zero hash for an empty log). */
+int audit_chain_load(db_t *db, audit_chain_t *chain, db_error_t *err);
+
+/* Canonical JSON text of payload (sorted keys, compact, ASCII); caller frees. NULL on failure. */
+char *audit_canonical_json(const json_t *payload);
+
+/* SHA-256 over the record's fields and the previous hash, as lowercase hex into out. */
+void audit_record_hash(const audit_record_t *record, char out[AUDIT_HASH_HEX_SIZE]);
+
+/* Appends one record and advances chain. The caller runs it inside the transaction of the change.
+ * On error the chain is not advanced. */
+int audit_append(db_t *db, audit_chain_t *chain, const char *time, const char *actor,
+                 const char *action, const char *object, const json_t *payload, db_error_t *err);
+
+#endif

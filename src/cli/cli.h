@@ -1,0 +1,68 @@
+/* cli.h: shared context, option parsing and output helpers of the `a6reg` command line. */
+#ifndef A6_CLI_CLI_H
+#define A6_CLI_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/request.h"
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_REJECTED 1
+#define CLI_EXIT_USAGE 2
+#define CLI_OPTIONS_MAX 16
+
+/* One command's view of the command line, after global options were taken out. */
+typedef struct cli {
+    const char *db_path;
+    const char *actor;
+    bool json;
+    bool help;
+    int argc; /* arguments after the command name(s) */
+    char **argv;
+} cli_t;
+
+/* A `--name value` option (or a flag when takes_value is false). */
+typedef struct cli_option {
+    const char *name;
+    bool takes_value;
+    const char *value; /* set by cli_parse; "1" for a present flag */
+} cli_option_t;
+
+/* Parses cli->argv into options and up to positional_max positionals. Prints a usage error and
+ * returns false on an unknown option, a missing value or too many positionals. */
+bool cli_parse(const cli_t *cli, cli_option_t *options, const char **positionals,
+               int positional_max, int *positional_count, const char *usage);
+
+const char *cli_option(const cli_option_t *options, const char *name);
+
+/* Prints a usage error naming the problem, and the usage line; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *usage, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints a rejection (check code, name, field, message) as text on stderr or as the JSON error on
+ * stdout; returns CLI_EXIT_REJECTED. */
+int cli_reject(const cli_t *cli, a6_check_t check, const char *field, const char *message);
+
+/* Reports the result of a ledger request; returns the exit code. */
+int cli_report_result(const cli_t *cli, const ledger_result_t *result, const char *what);
+
+/* Prints a JSON value (indented) and releases it. */
+void cli_print_json(json_t *value);
+
+/* Parses a positive id for `field`; false (after printing the rejection) when invalid. */
+bool cli_parse_id(const cli_t *cli, const char *text, const char *field, int64_t *out);
+
+/* Submits one request through a writer on cli->db_path and reports storage failures. */
+int cli_submit(const cli_t *cli, const ledger_request_t *request, ledger_result_t *result);
+
+/* Command entry points. */
+int cli_cmd_init(const cli_t *cli);
+int cli_cmd_account(const cli_t *cli);
+int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type);
+int cli_cmd_holdings(const cli_t *cli);
+int cli_cmd_history(const cli_t *cli);
+int cli_cmd_verify(const cli_t *cli);
+
+#endif

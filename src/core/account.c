@@ -1,0 +1,152 @@
+/* account.c: account and transaction type names and the rules of which account may do what. */
+#include "account.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const char *const account_type_names[] = {
+    [LEDGER_ACCOUNT_HOLDING] = "holding",
+    [LEDGER_ACCOUNT_PENDING] = "pending",
+    [LEDGER_ACCOUNT_CANCELLATION] = "cancellation",
+    [LEDGER_ACCOUNT_VOLUNTARY_CANCELLATION] = "voluntary-cancellation",
+    [LEDGER_ACCOUNT_RETIREMENT] = "retirement",
+    [LEDGER_ACCOUNT_OMGE] = "omge",
+    [LEDGER_ACCOUNT_SHARE_OF_PROCEEDS] = "share-of-proceeds",
+};
+
+static const char *const tx_type_names[] = {
+    [LEDGER_TX_ISSUE] = "issue",
+    [LEDGER_TX_TRANSFER] = "transfer",
+    [LEDGER_TX_RETIRE] = "retire",
+    [LEDGER_TX_CANCEL] = "cancel",
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static int name_find(const char *const *names, size_t count, const char *name)
+{
+    if (!name) return 0;
+    for (size_t i = 1; i < count; i++)
+        if (names[i] && strcmp(names[i], name) == 0) return (int)i;
+    return 0;
+}
+
+const char *ledger_account_type_name(ledger_account_type_t type)
+{
+    if (type <= 0 || (size_t)type >= COUNT_OF(account_type_names)) return "unknown";
+    return account_type_names[type];
+}
+
+a6_check_t ledger_account_type_parse(const char *name, ledger_account_type_t *out)
+{
+    int found = name_find(account_type_names, COUNT_OF(account_type_names), name);
+    if (!found) return A6_CHECK_ACCOUNT_TYPE_INVALID;
+    *out = (ledger_account_type_t)found;
+    return A6_OK;
+}
+
+const char *ledger_tx_type_name(ledger_tx_type_t type)
+{
+    if (type <= 0 || (size_t)type >= COUNT_OF(tx_type_names)) return "unknown";
+    return tx_type_names[type];
+}
+
+a6_check_t ledger_tx_type_parse(const char *name, ledger_tx_type_t *out)
+{
+    int found = name_find(tx_type_names, COUNT_OF(tx_type_names), name);
+    if (!found) return A6_CHECK_FIELD_MISSING;
+    *out = (ledger_tx_type_t)found;
+    return A6_OK;
+}
+
+bool ledger_account_is_terminal(ledger_account_type_t type)
+{
+    return type != LEDGER_ACCOUNT_HOLDING && type != LEDGER_ACCOUNT_PENDING;
+}
+
+/* Length of the UTF-8 sequence starting at s, or 0 when it is not valid UTF-8. */
+static size_t utf8_sequence_length(const unsigned char *s)
+{
+    if (s[0] < 0x80) return 1;
+    size_t length = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
+                    : (s[0] & 0xF8) == 0xF0                        ? 4
+                                                                   : 0;
+    if (length == 0 || (length == 2 && s[0] < 0xC2) || s[0] > 0xF4) return 0;
+    for (size_t i = 1; i < length; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if (length == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;
+    if (length == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;
+    if (length == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
+    if (length == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
+    return length;
+}
+
+a6_check_t ledger_holder_check(const char *holder)
+{
+    if (!holder) return A6_CHECK_HOLDER_INVALID;
+    size_t length = strlen(holder);
+    if (length == 0 || length > LEDGER_HOLDER_MAX) return A6_CHECK_HOLDER_INVALID;
+    const unsigned char *s = (const unsigned char *)holder;
+    while (*s) {
+        if (*s < 0x20 || *s == 0x7F) return A6_CHECK_HOLDER_INVALID;
+        size_t step = utf8_sequence_length(s);
+        if (step == 0) return A6_CHECK_HOLDER_INVALID;
+        s += step;
+    }
+    if (holder[0] == ' ' || holder[length - 1] == ' ') return A6_CHECK_HOLDER_INVALID;
+    return A6_OK;
+}
+
+a6_check_t ledger_party_check(const char *party)
+{
+    if (!party || strlen(party) != 3) return A6_CHECK_PARTY_INVALID;
+    for (int i = 0; i < 3; i++)
+        if (party[i] < 'A' || party[i] > 'Z') return A6_CHECK_PARTY_INVALID;
+    return A6_OK;
+}
+
+static a6_check_t check_open(const ledger_account_t *account)
+{
+    if (!account) return A6_CHECK_ACCOUNT_NOT_FOUND;
+    if (!account->open) return A6_CHECK_ACCOUNT_CLOSED;
+    return A6_OK;
+}
+
+/* Whether `to` may receive units by a transaction of `type`. */
+static bool destination_allowed(ledger_tx_type_t type, ledger_account_type_t to)
+{
+    switch (type) {
+    case LEDGER_TX_ISSUE:
+        return to == LEDGER_ACCOUNT_HOLDING;
+    case LEDGER_TX_TRANSFER:
+        return to == LEDGER_ACCOUNT_HOLDING || to == LEDGER_ACCOUNT_PENDING;
+    case LEDGER_TX_RETIRE:
+        return to == LEDGER_ACCOUNT_RETIREMENT;
+    case LEDGER_TX_CANCEL:
+        return to == LEDGER_ACCOUNT_CANCELLATION || to == LEDGER_ACCOUNT_VOLUNTARY_CANCELLATION ||
+               to == LEDGER_ACCOUNT_OMGE || to == LEDGER_ACCOUNT_SHARE_OF_PROCEEDS;
+    }
+    return false;
+}
+
+a6_check_t ledger_check_accounts(ledger_tx_type_t type, const ledger_account_t *from,
+                                 const ledger_account_t *to)
+{
+    a6_check_t check;
+    if (type != LEDGER_TX_ISSUE) {
+        if ((check = check_open(from)) != A6_OK) return check;
+        if (ledger_account_is_terminal(from->type)) return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
+    }
+    if ((check = check_open(to)) != A6_OK) return check;
+    if (from && from->id == to->id) return A6_CHECK_SAME_ACCOUNT;
+    if (!destination_allowed(type, to->type)) return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
+    return A6_OK;
+}
+
+a6_check_t ledger_check_close(const ledger_account_t *account, int64_t units_held)
+{
+    a6_check_t check = check_open(account);
+    if (check != A6_OK) return check;
+    if (units_held > 0) return A6_CHECK_ACCOUNT_NOT_EMPTY;
+    return A6_OK;
+}

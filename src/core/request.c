@@ -1,0 +1,87 @@
+/* request.c: input validation of ledger requests, before anything touches the database. */
+#include "request.h"
+
+#include <stdio.h>
+#include <string.h>
+
+a6_check_t ledger_result_reject(ledger_result_t *result, a6_check_t check, const char *field)
+{
+    result->check = check;
+    result->field = field;
+    if (field)
+        snprintf(result->message, sizeof result->message, "%s: %s", field,
+                 a6_check_description(check));
+    else
+        snprintf(result->message, sizeof result->message, "%s", a6_check_description(check));
+    return check;
+}
+
+static a6_check_t printable_check(const char *text, size_t max)
+{
+    size_t length = strlen(text);
+    if (length == 0 || length > max) return A6_CHECK_IDEMPOTENCY_KEY_INVALID;
+    for (size_t i = 0; i < length; i++)
+        if ((unsigned char)text[i] < 0x21 || (unsigned char)text[i] > 0x7E)
+            return A6_CHECK_IDEMPOTENCY_KEY_INVALID;
+    return A6_OK;
+}
+
+static a6_check_t validate_transaction(const ledger_request_t *r, ledger_result_t *result)
+{
+    a6_check_t check;
+    if (r->tx_type < LEDGER_TX_ISSUE || r->tx_type > LEDGER_TX_CANCEL)
+        return ledger_result_reject(result, A6_CHECK_FIELD_MISSING, "type");
+    if (r->to <= 0) return ledger_result_reject(result, A6_CHECK_ID_INVALID, "to");
+    if (r->tx_type == LEDGER_TX_ISSUE) {
+        if (r->from != 0) return ledger_result_reject(result, A6_CHECK_ID_INVALID, "from");
+        if (r->ranges) return ledger_result_reject(result, A6_CHECK_BLOCK_SPEC_INVALID, "blocks");
+        if ((check = ledger_vintage_check(r->vintage)) != A6_OK)
+            return ledger_result_reject(result, check, "vintage");
+        if (r->unit_type == LEDGER_UNIT_ANY)
+            return ledger_result_reject(result, A6_CHECK_UNIT_TYPE_INVALID, "unit_type");
+    } else {
+        if (r->from <= 0) return ledger_result_reject(result, A6_CHECK_ID_INVALID, "from");
+        if (r->from == r->to) return ledger_result_reject(result, A6_CHECK_SAME_ACCOUNT, "to");
+        if (r->vintage != 0 && (check = ledger_vintage_check(r->vintage)) != A6_OK)
+            return ledger_result_reject(result, check, "vintage");
+    }
+    if (r->ranges) {
+        if (r->range_count == 0)
+            return ledger_result_reject(result, A6_CHECK_BLOCK_SPEC_INVALID, "blocks");
+        if (r->range_count > LEDGER_BLOCKS_PER_TX_MAX)
+            return ledger_result_reject(result, A6_CHECK_TOO_MANY_BLOCKS, "blocks");
+        if (r->quantity != 0)
+            return ledger_result_reject(result, A6_CHECK_QUANTITY_INVALID, "quantity");
+    } else if ((check = ledger_quantity_check(r->quantity)) != A6_OK) {
+        return ledger_result_reject(result, check, "quantity");
+    }
+    if (r->idempotency_key &&
+        (check = printable_check(r->idempotency_key, LEDGER_IDEMPOTENCY_KEY_MAX)) != A6_OK)
+        return ledger_result_reject(result, check, "idempotency_key");
+    return A6_OK;
+}
+
+a6_check_t ledger_request_validate(const ledger_request_t *r, ledger_result_t *result)
+{
+    memset(result, 0, sizeof *result);
+    if (!r->actor || !*r->actor || strlen(r->actor) > LEDGER_ACTOR_MAX)
+        return ledger_result_reject(result, A6_CHECK_FIELD_MISSING, "actor");
+    a6_check_t check;
+    switch (r->kind) {
+    case LEDGER_REQUEST_ACCOUNT_OPEN:
+        if ((check = ledger_holder_check(r->holder)) != A6_OK)
+            return ledger_result_reject(result, check, "holder");
+        if (r->account_type < LEDGER_ACCOUNT_HOLDING ||
+            r->account_type > LEDGER_ACCOUNT_SHARE_OF_PROCEEDS)
+            return ledger_result_reject(result, A6_CHECK_ACCOUNT_TYPE_INVALID, "type");
+        if ((check = ledger_party_check(r->party)) != A6_OK)
+            return ledger_result_reject(result, check, "party");
+        return A6_OK;
+    case LEDGER_REQUEST_ACCOUNT_CLOSE:
+        if (r->account_id <= 0) return ledger_result_reject(result, A6_CHECK_ID_INVALID, "account");
+        return A6_OK;
+    case LEDGER_REQUEST_TRANSACTION:
+        return validate_transaction(r, result);
+    }
+    return ledger_result_reject(result, A6_CHECK_FIELD_MISSING, "kind");
+}

@@ -1,0 +1,173 @@
+/* db.c: driver dispatch, the prepared-statement cache and transaction helpers behind db.h. */
+#include "db.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_driver.h"
+
+#define DB_CACHE_SLOTS 256 /* power of two; more distinct statements than any module uses */
+
+struct db_stmt {
+    db_t *db;
+    const char *sql; /* cache key: the address of the caller's SQL literal */
+    void *statement;
+};
+
+struct db {
+    const db_driver_t *driver;
+    void *handle;
+    db_stmt_t cache[DB_CACHE_SLOTS];
+};
+
+int db_error_set(db_error_t *err, int code, const char *format, ...)
+{
+    if (err) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(err->message, sizeof err->message, format, args);
+        va_end(args);
+        err->code = code;
+    }
+    return code;
+}
+
+int db_open(const char *location, db_open_mode_t mode, db_t **out, db_error_t *err)
+{
+    if (!location || !*location) return db_error_set(err, DB_ERROR, "empty database location");
+    const db_driver_t *driver = &db_sqlite_driver;
+    if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0)
+        return db_error_set(err, DB_ERROR, "postgresql is not supported by this build yet: %s",
+                            location);
+    db_t *db = calloc(1, sizeof *db);
+    if (!db) return db_error_set(err, DB_ERROR, "out of memory");
+    db->driver = driver;
+    int rc = driver->open(location, mode, &db->handle, err);
+    if (rc < 0) {
+        free(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void db_close(db_t *db)
+{
+    if (!db) return;
+    for (size_t i = 0; i < DB_CACHE_SLOTS; i++)
+        if (db->cache[i].statement) db->driver->finalize(db->cache[i].statement);
+    db->driver->close(db->handle);
+    free(db);
+}
+
+const char *db_driver_name(const db_t *db)
+{
+    return db->driver->name;
+}
+
+int db_exec(db_t *db, const char *sql, db_error_t *err)
+{
+    return db->driver->exec(db->handle, sql, err);
+}
+
+db_stmt_t *db_prepare(db_t *db, const char *sql, db_error_t *err)
+{
+    size_t slot = ((uintptr_t)sql >> 3) & (DB_CACHE_SLOTS - 1);
+    for (size_t probe = 0; probe < DB_CACHE_SLOTS; probe++) {
+        db_stmt_t *entry = &db->cache[(slot + probe) & (DB_CACHE_SLOTS - 1)];
+        if (entry->sql == sql) {
+            db->driver->reset(entry->statement);
+            return entry;
+        }
+        if (entry->sql == NULL) {
+            if (db->driver->prepare(db->handle, sql, &entry->statement, err) < 0) return NULL;
+            entry->sql = sql;
+            entry->db = db;
+            return entry;
+        }
+    }
+    db_error_set(err, DB_ERROR, "statement cache full");
+    return NULL;
+}
+
+int db_bind_int64(db_stmt_t *stmt, int index, int64_t value)
+{
+    return stmt->db->driver->bind_int64(stmt->statement, index, value);
+}
+
+int db_bind_text(db_stmt_t *stmt, int index, const char *value)
+{
+    if (!value) return db_bind_null(stmt, index);
+    return stmt->db->driver->bind_text(stmt->statement, index, value);
+}
+
+int db_bind_null(db_stmt_t *stmt, int index)
+{
+    return stmt->db->driver->bind_null(stmt->statement, index);
+}
+
+int db_step(db_stmt_t *stmt, db_error_t *err)
+{
+    return stmt->db->driver->step(stmt->db->handle, stmt->statement, err);
+}
+
+int64_t db_column_int64(db_stmt_t *stmt, int column)
+{
+    return stmt->db->driver->column_int64(stmt->statement, column);
+}
+
+const char *db_column_text(db_stmt_t *stmt, int column)
+{
+    const char *text = stmt->db->driver->column_text(stmt->statement, column);
+    return text ? text : "";
+}
+
+bool db_column_is_null(db_stmt_t *stmt, int column)
+{
+    return stmt->db->driver->column_is_null(stmt->statement, column);
+}
+
+void db_reset(db_stmt_t *stmt)
+{
+    stmt->db->driver->reset(stmt->statement);
+}
+
+int db_step_done(db_stmt_t *stmt, db_error_t *err)
+{
+    int rc = db_step(stmt, err);
+    db_reset(stmt);
+    if (rc == DB_ROW) return DB_DONE;
+    return rc;
+}
+
+int db_begin(db_t *db, db_error_t *err)
+{
+    return db_exec(db, "BEGIN", err);
+}
+
+int db_commit(db_t *db, db_error_t *err)
+{
+    return db_exec(db, "COMMIT", err);
+}
+
+int db_rollback(db_t *db, db_error_t *err)
+{
+    return db_exec(db, "ROLLBACK", err);
+}
+
+int db_savepoint(db_t *db, db_error_t *err)
+{
+    return db_exec(db, "SAVEPOINT command", err);
+}
+
+int db_savepoint_release(db_t *db, db_error_t *err)
+{
+    return db_exec(db, "RELEASE SAVEPOINT command", err);
+}
+
+int db_savepoint_rollback(db_t *db, db_error_t *err)
+{
+    return db_exec(db, "ROLLBACK TO SAVEPOINT command", err);
+}

@@ -1,0 +1,72 @@
+/* db.h: the small database driver interface every store module uses (SQLite now, PostgreSQL next).
+ * SQL is written once with `?` placeholders; drivers adapt it. */
+#ifndef A6_STORE_DB_H
+#define A6_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db_t;
+typedef struct db_stmt db_stmt_t;
+
+typedef struct db_error {
+    int code; /* one of db_result_t when negative */
+    char message[512];
+} db_error_t;
+
+typedef enum db_result {
+    DB_DONE = 0,
+    DB_ROW = 1,
+    DB_ERROR = -1,
+    DB_CONSTRAINT = -2, /* unique or foreign key violation */
+    DB_BUSY = -3,
+} db_result_t;
+
+typedef enum db_open_mode {
+    DB_OPEN_WRITE = 0,    /* read-write, create if missing */
+    DB_OPEN_READ = 1,     /* read-only */
+    DB_OPEN_EXISTING = 2, /* read-write, fail if missing */
+} db_open_mode_t;
+
+/* Opens a database: a file path (SQLite). Returns 0 and sets *out, or a negative db_result_t with
+ * err filled. The caller owns *out and releases it with db_close. */
+int db_open(const char *location, db_open_mode_t mode, db_t **out, db_error_t *err);
+void db_close(db_t *db);
+const char *db_driver_name(const db_t *db);
+
+/* Runs one or more statements without results. */
+int db_exec(db_t *db, const char *sql, db_error_t *err);
+
+/* A prepared statement owned by db's cache, keyed by the address of `sql` (pass string literals).
+ * It is reset and its bindings cleared before it is returned. NULL on error (err filled). */
+db_stmt_t *db_prepare(db_t *db, const char *sql, db_error_t *err);
+
+int db_bind_int64(db_stmt_t *stmt, int index, int64_t value);
+int db_bind_text(db_stmt_t *stmt, int index, const char *value);
+int db_bind_null(db_stmt_t *stmt, int index);
+
+/* DB_ROW when a row is available, DB_DONE at the end, negative on error (err filled). */
+int db_step(db_stmt_t *stmt, db_error_t *err);
+int64_t db_column_int64(db_stmt_t *stmt, int column);
+/* Text of a column, valid until the next step/reset; "" for NULL. */
+const char *db_column_text(db_stmt_t *stmt, int column);
+bool db_column_is_null(db_stmt_t *stmt, int column);
+void db_reset(db_stmt_t *stmt);
+
+/* Runs a statement expected to return no rows (INSERT/UPDATE/DELETE), then resets it. */
+int db_step_done(db_stmt_t *stmt, db_error_t *err);
+
+/* Transactions and savepoints. */
+int db_begin(db_t *db, db_error_t *err);
+int db_commit(db_t *db, db_error_t *err);
+int db_rollback(db_t *db, db_error_t *err);
+int db_savepoint(db_t *db, db_error_t *err);
+int db_savepoint_release(db_t *db, db_error_t *err);
+int db_savepoint_rollback(db_t *db, db_error_t *err);
+
+/* Formats an error message into err (printf-style) and returns code. */
+int db_error_set(db_error_t *err, int code, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,26 @@
+/* db_driver.h: the function table a database driver implements behind db.h (private to store/). */
+#ifndef A6_STORE_DB_DRIVER_H
+#define A6_STORE_DB_DRIVER_H
+
+#include "db.h"
+
+typedef struct db_driver {
+    const char *name;
+    int (*open)(const char *location, db_open_mode_t mode, void **handle, db_error_t *err);
+    void (*close)(void *handle);
+    int (*exec)(void *handle, const char *sql, db_error_t *err);
+    int (*prepare)(void *handle, const char *sql, void **statement, db_error_t *err);
+    void (*finalize)(void *statement);
+    int (*bind_int64)(void *statement, int index, int64_t value);
+    int (*bind_text)(void *statement, int index, const char *value);
+    int (*bind_null)(void *statement, int index);
+    int (*step)(void *handle, void *statement, db_error_t *err);
+    int64_t (*column_int64)(void *statement, int column);
+    const char *(*column_text)(void *statement, int column);
+    bool (*column_is_null)(void *statement, int column);
+    void (*reset)(void *statement);
+} db_driver_t;
+
+extern const db_driver_t db_sqlite_driver;
+
+#endif

@@ -1,0 +1,137 @@
+/* db_sqlite.c: the SQLite driver: WAL journal, synchronous=FULL, foreign keys, busy timeout. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "db_driver.h"
+
+#define SQLITE_BUSY_TIMEOUT_MS 10000
+
+static int sqlite_error(sqlite3 *handle, int rc, db_error_t *err)
+{
+    int code = DB_ERROR;
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CONSTRAINT) code = DB_CONSTRAINT;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) code = DB_BUSY;
+    return db_error_set(err, code, "sqlite: %s", handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
+}
+
+static int sqlite_exec(void *handle, const char *sql, db_error_t *err)
+{
+    int rc = sqlite3_exec(handle, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return sqlite_error(handle, rc, err);
+    return 0;
+}
+
+static int sqlite_open(const char *location, db_open_mode_t mode, void **out, db_error_t *err)
+{
+    int flags = SQLITE_OPEN_NOMUTEX;
+    if (mode == DB_OPEN_READ)
+        flags |= SQLITE_OPEN_READONLY;
+    else if (mode == DB_OPEN_EXISTING)
+        flags |= SQLITE_OPEN_READWRITE;
+    else
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    sqlite3 *handle = NULL;
+    int rc = sqlite3_open_v2(location, &handle, flags, NULL);
+    if (rc != SQLITE_OK) {
+        db_error_set(err, DB_ERROR, "cannot open %s: %s", location,
+                     handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
+        sqlite3_close(handle);
+        return DB_ERROR;
+    }
+    sqlite3_busy_timeout(handle, SQLITE_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(handle, 1);
+    const char *pragmas = mode == DB_OPEN_READ
+                              ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                              : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                "PRAGMA foreign_keys=ON;";
+    if (sqlite_exec(handle, pragmas, err) < 0) {
+        sqlite3_close(handle);
+        return DB_ERROR;
+    }
+    *out = handle;
+    return 0;
+}
+
+static void sqlite_close(void *handle)
+{
+    sqlite3_close(handle);
+}
+
+static int sqlite_prepare(void *handle, const char *sql, void **statement, db_error_t *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v3(handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    if (rc != SQLITE_OK) return sqlite_error(handle, rc, err);
+    *statement = stmt;
+    return 0;
+}
+
+static void sqlite_finalize(void *statement)
+{
+    sqlite3_finalize(statement);
+}
+
+static int sqlite_bind_int64(void *statement, int index, int64_t value)
+{
+    return sqlite3_bind_int64(statement, index, value) == SQLITE_OK ? 0 : DB_ERROR;
+}
+
+static int sqlite_bind_text(void *statement, int index, const char *value)
+{
+    return sqlite3_bind_text(statement, index, value, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0
+                                                                                         : DB_ERROR;
+}
+
+static int sqlite_bind_null(void *statement, int index)
+{
+    return sqlite3_bind_null(statement, index) == SQLITE_OK ? 0 : DB_ERROR;
+}
+
+static int sqlite_step(void *handle, void *statement, db_error_t *err)
+{
+    int rc = sqlite3_step(statement);
+    if (rc == SQLITE_ROW) return DB_ROW;
+    if (rc == SQLITE_DONE) return DB_DONE;
+    int code = sqlite_error(handle, rc, err);
+    sqlite3_reset(statement);
+    return code;
+}
+
+static int64_t sqlite_column_int64(void *statement, int column)
+{
+    return sqlite3_column_int64(statement, column);
+}
+
+static const char *sqlite_column_text(void *statement, int column)
+{
+    return (const char *)sqlite3_column_text(statement, column);
+}
+
+static bool sqlite_column_is_null(void *statement, int column)
+{
+    return sqlite3_column_type(statement, column) == SQLITE_NULL;
+}
+
+static void sqlite_reset(void *statement)
+{
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+}
+
+const db_driver_t db_sqlite_driver = {
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .exec = sqlite_exec,
+    .prepare = sqlite_prepare,
+    .finalize = sqlite_finalize,
+    .bind_int64 = sqlite_bind_int64,
+    .bind_text = sqlite_bind_text,
+    .bind_null = sqlite_bind_null,
+    .step = sqlite_step,
+    .column_int64 = sqlite_column_int64,
+    .column_text = sqlite_column_text,
+    .column_is_null = sqlite_column_is_null,
+    .reset = sqlite_reset,
+};

@@ -1,0 +1,600 @@
+/* ledger_apply.c: applies one ledger request inside the writer's transaction: loads what the core
+ * rules need, asks them, writes blocks, the transaction and its audit record. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_store.h"
+
+/* An account as loaded for the rules. */
+typedef struct loaded_account {
+    ledger_account_t account;
+    int found;
+} loaded_account_t;
+
+static int load_account(db_t *db, int64_t id, loaded_account_t *out, db_error_t *err)
+{
+    static const char sql[] = "SELECT type, status FROM accounts WHERE id = ?";
+    memset(out, 0, sizeof *out);
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, id);
+    int rc = db_step(stmt, err);
+    if (rc < 0) return rc;
+    if (rc == DB_ROW) {
+        out->found = 1;
+        out->account.id = id;
+        ledger_account_type_parse(db_column_text(stmt, 0), &out->account.type);
+        out->account.open = strcmp(db_column_text(stmt, 1), "open") == 0;
+    }
+    db_reset(stmt);
+    return 0;
+}
+
+static void block_from_row(db_stmt_t *stmt, int64_t account_id, ledger_block_t *block)
+{
+    block->id = db_column_int64(stmt, 0);
+    block->issuance_id = db_column_int64(stmt, 1);
+    block->first = db_column_int64(stmt, 2);
+    block->last = db_column_int64(stmt, 3);
+    block->vintage = (int32_t)db_column_int64(stmt, 4);
+    block->unit_type = LEDGER_UNIT_ANY;
+    ledger_unit_type_parse(db_column_text(stmt, 5), &block->unit_type);
+    block->account_id = account_id;
+}
+
+/* Growable array of blocks loaded for one request. */
+typedef struct block_list {
+    ledger_block_t *items;
+    size_t count;
+    size_t capacity;
+} block_list_t;
+
+static int block_list_push(block_list_t *list, const ledger_block_t *block)
+{
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 16;
+        ledger_block_t *grown = realloc(list->items, capacity * sizeof *grown);
+        if (!grown) return -1;
+        list->items = grown;
+        list->capacity = capacity;
+    }
+    list->items[list->count++] = *block;
+    return 0;
+}
+
+/* Loads the account's blocks oldest vintage first until the filter's units cover quantity (or one
+ * block past the per-transaction limit, so the rules can say so). */
+static int load_oldest(db_t *db, const ledger_request_t *r, block_list_t *list, db_error_t *err)
+{
+    static const char sql[] = "SELECT id, issuance_id, first_serial, last_serial, vintage, "
+                              "unit_type FROM blocks WHERE account_id = ? "
+                              "ORDER BY vintage, first_serial";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, r->from);
+    int64_t covered = 0;
+    size_t matched = 0;
+    int rc = 0;
+    while (covered < r->quantity && matched <= LEDGER_BLOCKS_PER_TX_MAX &&
+           (rc = db_step(stmt, err)) == DB_ROW) {
+        ledger_block_t block;
+        block_from_row(stmt, r->from, &block);
+        if (block_list_push(list, &block) < 0) {
+            db_reset(stmt);
+            return db_error_set(err, DB_ERROR, "out of memory");
+        }
+        if ((r->vintage == 0 || r->vintage == block.vintage) &&
+            (r->unit_type == LEDGER_UNIT_ANY || r->unit_type == block.unit_type)) {
+            covered += ledger_block_quantity(&block);
+            matched++;
+        }
+    }
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
+
+/* Loads the block containing serial (the first whose last serial is >= serial, if it starts at
+ * or before serial); *found says whether there is one. */
+static int block_containing(db_t *db, int64_t serial, ledger_block_t *out, int *found,
+                            db_error_t *err)
+{
+    static const char sql[] = "SELECT id, issuance_id, first_serial, last_serial, vintage, "
+                              "unit_type, account_id FROM blocks WHERE last_serial >= ? "
+                              "ORDER BY last_serial LIMIT 1";
+    *found = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, serial);
+    int rc = db_step(stmt, err);
+    if (rc < 0) return rc;
+    if (rc == DB_ROW && db_column_int64(stmt, 2) <= serial) {
+        block_from_row(stmt, db_column_int64(stmt, 6), out);
+        *found = 1;
+    }
+    db_reset(stmt);
+    return 0;
+}
+
+/* Loads, for each explicit range, the block of the account that contains its first serial. */
+static int load_explicit(db_t *db, const ledger_request_t *r, block_list_t *list, db_error_t *err)
+{
+    for (size_t i = 0; i < r->range_count; i++) {
+        ledger_block_t block;
+        int found = 0;
+        int rc = block_containing(db, r->ranges[i].first, &block, &found, err);
+        if (rc < 0) return rc;
+        if (!found || block.account_id != r->from) continue;
+        int seen = 0;
+        for (size_t j = 0; j < list->count && !seen; j++) seen = list->items[j].id == block.id;
+        if (!seen && block_list_push(list, &block) < 0)
+            return db_error_set(err, DB_ERROR, "out of memory");
+    }
+    return 0;
+}
+
+static int block_insert(db_t *db, const ledger_block_t *b, db_error_t *err)
+{
+    static const char sql[] = "INSERT INTO blocks(id, issuance_id, account_id, first_serial, "
+                              "last_serial, vintage, unit_type) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, b->id);
+    db_bind_int64(stmt, 2, b->issuance_id);
+    db_bind_int64(stmt, 3, b->account_id);
+    db_bind_int64(stmt, 4, b->first);
+    db_bind_int64(stmt, 5, b->last);
+    db_bind_int64(stmt, 6, b->vintage);
+    db_bind_text(stmt, 7, ledger_unit_type_name(b->unit_type));
+    return db_step_done(stmt, err);
+}
+
+static int block_update(db_t *db, const ledger_block_t *b, db_error_t *err)
+{
+    static const char sql[] =
+        "UPDATE blocks SET account_id = ?, first_serial = ?, last_serial = ? WHERE id = ?";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, b->account_id);
+    db_bind_int64(stmt, 2, b->first);
+    db_bind_int64(stmt, 3, b->last);
+    db_bind_int64(stmt, 4, b->id);
+    return db_step_done(stmt, err);
+}
+
+static int block_delete(db_t *db, int64_t id, db_error_t *err)
+{
+    static const char sql[] = "DELETE FROM blocks WHERE id = ?";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, id);
+    return db_step_done(stmt, err);
+}
+
+/* Loads the block whose `column` serial equals serial, if any (*found says). */
+static int block_neighbour(db_t *db, int by_last, int64_t serial, ledger_block_t *out, int *found,
+                           db_error_t *err)
+{
+    static const char by_last_sql[] = "SELECT id, issuance_id, first_serial, last_serial, "
+                                      "vintage, unit_type, account_id FROM blocks "
+                                      "WHERE last_serial = ?";
+    static const char by_first_sql[] = "SELECT id, issuance_id, first_serial, last_serial, "
+                                       "vintage, unit_type, account_id FROM blocks "
+                                       "WHERE first_serial = ?";
+    *found = 0;
+    db_stmt_t *stmt = db_prepare(db, by_last ? by_last_sql : by_first_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, serial);
+    int rc = db_step(stmt, err);
+    if (rc < 0) return rc;
+    if (rc == DB_ROW) {
+        block_from_row(stmt, db_column_int64(stmt, 6), out);
+        *found = 1;
+    }
+    db_reset(stmt);
+    return 0;
+}
+
+/* Stores `moved` (already carved, account set to the destination) merged with its neighbours.
+ * moved->id is its existing row when the whole block moved, else 0. */
+static int block_place_merged(db_t *db, ledger_state_t *state, ledger_block_t moved,
+                              db_error_t *err)
+{
+    ledger_block_t before, after;
+    int has_before = 0, has_after = 0, rc;
+    if ((rc = block_neighbour(db, 1, moved.first - 1, &before, &has_before, err)) < 0) return rc;
+    if ((rc = block_neighbour(db, 0, moved.last + 1, &after, &has_after, err)) < 0) return rc;
+    has_before = has_before && ledger_block_mergeable(&before, &moved);
+    has_after = has_after && ledger_block_mergeable(&moved, &after);
+
+    ledger_block_t kept = moved;
+    if (has_before) {
+        kept.id = before.id;
+        kept.first = before.first;
+    }
+    if (has_after) kept.last = after.last;
+    /* Rows absorbed into `kept` are deleted first so the unique serial indexes never clash. */
+    if (moved.id && moved.id != kept.id && (rc = block_delete(db, moved.id, err)) < 0) return rc;
+    if (has_after) {
+        if (!kept.id && !moved.id) kept.id = after.id;
+        else if ((rc = block_delete(db, after.id, err)) < 0) return rc;
+    }
+    if (kept.id) return block_update(db, &kept, err);
+    kept.id = state->next_block_id++;
+    return block_insert(db, &kept, err);
+}
+
+/* Moves the chosen part of a held block to the destination account. */
+static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *held,
+                      const ledger_take_t *take, int64_t to, db_error_t *err)
+{
+    ledger_block_t moved, before, after;
+    bool has_before, has_after;
+    if (ledger_block_carve(held, take->first, take->last, &moved, &before, &has_before, &after,
+                           &has_after) != A6_OK)
+        return db_error_set(err, DB_ERROR, "internal: carve outside held block %lld",
+                            (long long)held->id);
+    int rc;
+    if (has_before && (rc = block_update(db, &before, err)) < 0) return rc;
+    if (has_after) {
+        if (!has_before) rc = block_update(db, &after, err);
+        else {
+            after.id = state->next_block_id++;
+            rc = block_insert(db, &after, err);
+        }
+        if (rc < 0) return rc;
+    }
+    moved.account_id = to;
+    return block_place_merged(db, state, moved, err);
+}
+
+/* SHA-256 (hex) of the request's meaningful fields, to tell a replay from a reused key. */
+static void request_hash(const ledger_request_t *r, char out[AUDIT_HASH_HEX_SIZE])
+{
+    crypto_hash_sha256_state sha;
+    crypto_hash_sha256_init(&sha);
+    char text[160];
+    int n = snprintf(text, sizeof text, "%d|%lld|%lld|%lld|%d|%d|%zu", (int)r->tx_type,
+                     (long long)r->from, (long long)r->to, (long long)r->quantity, r->vintage,
+                     (int)r->unit_type, r->range_count);
+    crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
+    for (size_t i = 0; i < r->range_count; i++) {
+        n = snprintf(text, sizeof text, "|%lld-%lld", (long long)r->ranges[i].first,
+                     (long long)r->ranges[i].last);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&sha, digest);
+    sodium_bin2hex(out, AUDIT_HASH_HEX_SIZE, digest, sizeof digest);
+}
+
+/* Looks up an idempotency key: *found is 1 when it exists; result filled as replay or reuse. */
+static int idempotency_lookup(db_t *db, const ledger_request_t *r, const char *hash,
+                              ledger_result_t *result, int *found, db_error_t *err)
+{
+    static const char sql[] =
+        "SELECT id, request_hash, quantity FROM transactions WHERE idempotency_key = ?";
+    *found = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, r->idempotency_key);
+    int rc = db_step(stmt, err);
+    if (rc < 0) return rc;
+    if (rc == DB_ROW) {
+        *found = 1;
+        if (strcmp(db_column_text(stmt, 1), hash) == 0) {
+            result->check = A6_OK;
+            result->id = db_column_int64(stmt, 0);
+            result->quantity = db_column_int64(stmt, 2);
+            result->replayed = 1;
+        } else {
+            ledger_result_reject(result, A6_CHECK_IDEMPOTENCY_KEY_REUSED, "idempotency_key");
+        }
+    }
+    db_reset(stmt);
+    return 0;
+}
+
+static int transaction_insert(db_t *db, const ledger_state_t *state, const ledger_request_t *r,
+                              int64_t id, int64_t quantity, const char *hash, db_error_t *err)
+{
+    static const char sql[] = "INSERT INTO transactions(id, type, from_account, to_account, "
+                              "quantity, status, actor, idempotency_key, request_hash, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?)";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, id);
+    db_bind_text(stmt, 2, ledger_tx_type_name(r->tx_type));
+    if (r->from) db_bind_int64(stmt, 3, r->from);
+    db_bind_int64(stmt, 4, r->to);
+    db_bind_int64(stmt, 5, quantity);
+    db_bind_text(stmt, 6, r->actor);
+    db_bind_text(stmt, 7, r->idempotency_key);
+    db_bind_text(stmt, 8, r->idempotency_key ? hash : NULL);
+    db_bind_text(stmt, 9, state->now);
+    return db_step_done(stmt, err);
+}
+
+static int transaction_block_insert(db_t *db, int64_t tx_id, const ledger_block_t *b,
+                                    db_error_t *err)
+{
+    static const char sql[] = "INSERT INTO transaction_blocks(transaction_id, issuance_id, "
+                              "first_serial, last_serial, vintage) VALUES (?, ?, ?, ?, ?)";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, tx_id);
+    db_bind_int64(stmt, 2, b->issuance_id);
+    db_bind_int64(stmt, 3, b->first);
+    db_bind_int64(stmt, 4, b->last);
+    db_bind_int64(stmt, 5, b->vintage);
+    return db_step_done(stmt, err);
+}
+
+/* Appends the transaction's audit record; blocks are [issuance, first, last, vintage] rows. */
+static int transaction_audit(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                             int64_t tx_id, int64_t quantity, json_t *blocks, db_error_t *err)
+{
+    json_t *payload = json_pack("{sI ss sI sI so}", "id", (json_int_t)tx_id, "type",
+                                ledger_tx_type_name(r->tx_type), "to", (json_int_t)r->to,
+                                "quantity", (json_int_t)quantity, "blocks", blocks);
+    if (!payload) return db_error_set(err, DB_ERROR, "out of memory");
+    if (r->from) json_object_set_new(payload, "from", json_integer(r->from));
+    if (r->idempotency_key)
+        json_object_set_new(payload, "idempotency_key", json_string(r->idempotency_key));
+    char action[48], object[48];
+    snprintf(action, sizeof action, "transaction.%s", ledger_tx_type_name(r->tx_type));
+    snprintf(object, sizeof object, "transaction/%lld", (long long)tx_id);
+    int rc = audit_append(db, &state->chain, state->now, r->actor, action, object, payload, err);
+    json_decref(payload);
+    return rc;
+}
+
+static json_t *block_json(const ledger_block_t *b)
+{
+    return json_pack("[IIII]", (json_int_t)b->issuance_id, (json_int_t)b->first,
+                     (json_int_t)b->last, (json_int_t)b->vintage);
+}
+
+static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                       ledger_result_t *result, const char *hash, db_error_t *err)
+{
+    static const char sql[] = "INSERT INTO issuances(id, account_id, unit_type, vintage, "
+                              "first_serial, last_serial, quantity, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    if (state->next_serial > LEDGER_SERIAL_MAX - r->quantity) {
+        ledger_result_reject(result, A6_CHECK_SERIAL_OVERFLOW, "quantity");
+        return 0;
+    }
+    ledger_block_t block = {.id = state->next_block_id++, .issuance_id = state->next_issuance_id++,
+                            .account_id = r->to, .first = state->next_serial,
+                            .last = state->next_serial + r->quantity - 1, .vintage = r->vintage,
+                            .unit_type = r->unit_type};
+    state->next_serial += r->quantity;
+    int64_t tx_id = state->next_transaction_id++;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, block.issuance_id);
+    db_bind_int64(stmt, 2, r->to);
+    db_bind_text(stmt, 3, ledger_unit_type_name(r->unit_type));
+    db_bind_int64(stmt, 4, r->vintage);
+    db_bind_int64(stmt, 5, block.first);
+    db_bind_int64(stmt, 6, block.last);
+    db_bind_int64(stmt, 7, r->quantity);
+    db_bind_text(stmt, 8, state->now);
+    int rc;
+    if ((rc = db_step_done(stmt, err)) < 0 || (rc = block_insert(db, &block, err)) < 0 ||
+        (rc = transaction_insert(db, state, r, tx_id, r->quantity, hash, err)) < 0 ||
+        (rc = transaction_block_insert(db, tx_id, &block, err)) < 0)
+        return rc;
+    json_t *blocks = json_array();
+    json_t *entry = block_json(&block);
+    json_array_append_new(entry, json_string(ledger_unit_type_name(r->unit_type)));
+    json_array_append_new(blocks, entry);
+    if ((rc = transaction_audit(db, state, r, tx_id, r->quantity, blocks, err)) < 0) return rc;
+    result->check = A6_OK;
+    result->id = tx_id;
+    result->quantity = r->quantity;
+    return 0;
+}
+
+/* Chooses the blocks to move with the core rules; fills takes and *quantity or rejects. */
+static int choose_blocks(db_t *db, const ledger_request_t *r, block_list_t *held,
+                         ledger_take_t **takes, size_t *take_count, int64_t *quantity,
+                         ledger_result_t *result, db_error_t *err)
+{
+    int rc = r->ranges ? load_explicit(db, r, held, err) : load_oldest(db, r, held, err);
+    if (rc < 0) return rc;
+    size_t capacity = r->ranges ? r->range_count : held->count;
+    *takes = malloc((capacity ? capacity : 1) * sizeof **takes);
+    if (!*takes) return db_error_set(err, DB_ERROR, "out of memory");
+    a6_check_t check;
+    if (r->ranges) {
+        check = ledger_select_explicit(held->items, held->count, r->ranges, r->range_count,
+                                       *takes, quantity);
+        *take_count = r->range_count;
+        if (check == A6_OK && (r->vintage || r->unit_type != LEDGER_UNIT_ANY)) {
+            for (size_t i = 0; i < *take_count; i++) {
+                const ledger_block_t *b = &held->items[(*takes)[i].index];
+                if ((r->vintage && b->vintage != r->vintage) ||
+                    (r->unit_type != LEDGER_UNIT_ANY && b->unit_type != r->unit_type))
+                    check = A6_CHECK_UNIT_TYPE_NOT_HELD;
+            }
+        }
+    } else {
+        ledger_filter_t filter = {.vintage = r->vintage, .unit_type = r->unit_type};
+        size_t limit = capacity < LEDGER_BLOCKS_PER_TX_MAX ? capacity : LEDGER_BLOCKS_PER_TX_MAX;
+        check = ledger_select_oldest(held->items, held->count, r->quantity, &filter, *takes, limit,
+                                     take_count);
+        *quantity = r->quantity;
+    }
+    if (check != A6_OK)
+        ledger_result_reject(result, check,
+                             r->ranges ? "blocks"
+                             : check == A6_CHECK_UNIT_TYPE_NOT_HELD
+                                 ? (r->unit_type != LEDGER_UNIT_ANY ? "unit_type" : "vintage")
+                                 : "quantity");
+    return 0;
+}
+
+static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                      ledger_result_t *result, const char *hash, db_error_t *err)
+{
+    block_list_t held = {0};
+    ledger_take_t *takes = NULL;
+    size_t take_count = 0;
+    int64_t quantity = 0;
+    int rc = choose_blocks(db, r, &held, &takes, &take_count, &quantity, result, err);
+    if (rc < 0 || result->check != A6_OK) goto done;
+
+    int64_t tx_id = state->next_transaction_id++;
+    if ((rc = transaction_insert(db, state, r, tx_id, quantity, hash, err)) < 0) goto done;
+    json_t *blocks = json_array();
+    for (size_t i = 0; i < take_count && rc >= 0; i++) {
+        ledger_block_t *source = &held.items[takes[i].index];
+        ledger_block_t moved = *source;
+        moved.first = takes[i].first;
+        moved.last = takes[i].last;
+        json_array_append_new(blocks, block_json(&moved));
+        if ((rc = transaction_block_insert(db, tx_id, &moved, err)) < 0) break;
+        /* Reload the source: an earlier take of this request may have shrunk it. */
+        ledger_block_t current;
+        int found = 0;
+        if ((rc = block_containing(db, takes[i].first, &current, &found, err)) < 0) break;
+        if (!found || current.last < takes[i].last || current.account_id != r->from) {
+            rc = db_error_set(err, DB_ERROR, "internal: block %lld changed during transaction",
+                              (long long)source->id);
+            break;
+        }
+        rc = block_move(db, state, &current, &takes[i], r->to, err);
+    }
+    if (rc >= 0) rc = transaction_audit(db, state, r, tx_id, quantity, blocks, err);
+    else json_decref(blocks);
+    if (rc >= 0) {
+        result->check = A6_OK;
+        result->id = tx_id;
+        result->quantity = quantity;
+    }
+done:
+    free(takes);
+    free(held.items);
+    return rc < 0 ? rc : 0;
+}
+
+static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                             ledger_result_t *result, db_error_t *err)
+{
+    char hash[AUDIT_HASH_HEX_SIZE] = "";
+    int rc, found = 0;
+    if (r->idempotency_key) {
+        request_hash(r, hash);
+        if ((rc = idempotency_lookup(db, r, hash, result, &found, err)) < 0) return rc;
+        if (found) return 0;
+    }
+    loaded_account_t from = {0}, to;
+    if (r->from && (rc = load_account(db, r->from, &from, err)) < 0) return rc;
+    if ((rc = load_account(db, r->to, &to, err)) < 0) return rc;
+    if (r->from && !from.found) {
+        ledger_result_reject(result, A6_CHECK_ACCOUNT_NOT_FOUND, "from");
+        return 0;
+    }
+    if (!to.found) {
+        ledger_result_reject(result, A6_CHECK_ACCOUNT_NOT_FOUND, "to");
+        return 0;
+    }
+    a6_check_t check =
+        ledger_check_accounts(r->tx_type, r->from ? &from.account : NULL, &to.account);
+    if (check != A6_OK) {
+        const char *field = "to";
+        if (r->from && (!from.account.open || ledger_account_is_terminal(from.account.type)))
+            field = "from";
+        ledger_result_reject(result, check, field);
+        return 0;
+    }
+    if (r->tx_type == LEDGER_TX_ISSUE) return apply_issue(db, state, r, result, hash, err);
+    return apply_move(db, state, r, result, hash, err);
+}
+
+static int apply_account_open(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                              ledger_result_t *result, db_error_t *err)
+{
+    static const char sql[] = "INSERT INTO accounts(id, holder, type, party, status, opened_at) "
+                              "VALUES (?, ?, ?, ?, 'open', ?)";
+    int64_t id = state->next_account_id++;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, id);
+    db_bind_text(stmt, 2, r->holder);
+    db_bind_text(stmt, 3, ledger_account_type_name(r->account_type));
+    db_bind_text(stmt, 4, r->party);
+    db_bind_text(stmt, 5, state->now);
+    int rc = db_step_done(stmt, err);
+    if (rc < 0) return rc;
+    json_t *payload = json_pack("{sI ss ss ss}", "id", (json_int_t)id, "holder", r->holder, "type",
+                                ledger_account_type_name(r->account_type), "party", r->party);
+    char object[40];
+    snprintf(object, sizeof object, "account/%lld", (long long)id);
+    rc = audit_append(db, &state->chain, state->now, r->actor, "account.open", object, payload,
+                      err);
+    json_decref(payload);
+    if (rc < 0) return rc;
+    result->check = A6_OK;
+    result->id = id;
+    return 0;
+}
+
+static int apply_account_close(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                               ledger_result_t *result, db_error_t *err)
+{
+    static const char held_sql[] =
+        "SELECT COALESCE(SUM(last_serial - first_serial + 1), 0) FROM blocks WHERE account_id = ?";
+    static const char close_sql[] =
+        "UPDATE accounts SET status = 'closed', closed_at = ? WHERE id = ?";
+    loaded_account_t account;
+    int rc = load_account(db, r->account_id, &account, err);
+    if (rc < 0) return rc;
+    if (!account.found) {
+        ledger_result_reject(result, A6_CHECK_ACCOUNT_NOT_FOUND, "account");
+        return 0;
+    }
+    db_stmt_t *stmt = db_prepare(db, held_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, r->account_id);
+    if ((rc = db_step(stmt, err)) != DB_ROW) return rc < 0 ? rc : DB_ERROR;
+    int64_t held = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    a6_check_t check = ledger_check_close(&account.account, held);
+    if (check != A6_OK) {
+        ledger_result_reject(result, check, "account");
+        return 0;
+    }
+    if (!(stmt = db_prepare(db, close_sql, err))) return DB_ERROR;
+    db_bind_text(stmt, 1, state->now);
+    db_bind_int64(stmt, 2, r->account_id);
+    if ((rc = db_step_done(stmt, err)) < 0) return rc;
+    json_t *payload = json_pack("{sI}", "id", (json_int_t)r->account_id);
+    char object[40];
+    snprintf(object, sizeof object, "account/%lld", (long long)r->account_id);
+    rc = audit_append(db, &state->chain, state->now, r->actor, "account.close", object, payload,
+                      err);
+    json_decref(payload);
+    if (rc < 0) return rc;
+    result->check = A6_OK;
+    result->id = r->account_id;
+    return 0;
+}
+
+int ledger_apply(db_t *db, ledger_state_t *state, const ledger_request_t *request,
+                 ledger_result_t *result, db_error_t *err)
+{
+    if (ledger_request_validate(request, result) != A6_OK) return 0;
+    switch (request->kind) {
+    case LEDGER_REQUEST_ACCOUNT_OPEN:
+        return apply_account_open(db, state, request, result, err);
+    case LEDGER_REQUEST_ACCOUNT_CLOSE:
+        return apply_account_close(db, state, request, result, err);
+    case LEDGER_REQUEST_TRANSACTION:
+        return apply_transaction(db, state, request, result, err);
+    }
+    return db_error_set(err, DB_ERROR, "unknown request kind");
+}

@@ -1,0 +1,202 @@
+/* ledger_store.c: opening the registry database, loading the writer's state, and the read queries
+ * (accounts, holdings, history) that the CLI and the API share. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_store.h"
+#include "schema.h"
+
+int ledger_store_open(const char *location, db_t **out, db_error_t *err)
+{
+    db_t *db = NULL;
+    int rc = db_open(location, DB_OPEN_WRITE, &db, err);
+    if (rc < 0) return rc;
+    if ((rc = schema_migrate(db, err)) < 0) {
+        db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+int ledger_store_open_reader(const char *location, db_t **out, db_error_t *err)
+{
+    return db_open(location, DB_OPEN_READ, out, err);
+}
+
+/* Runs a one-integer query. */
+static int query_int64(db_t *db, const char *sql, int64_t *out, db_error_t *err)
+{
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    if (rc != DB_ROW) return rc < 0 ? rc : db_error_set(err, DB_ERROR, "no row for %s", sql);
+    *out = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return 0;
+}
+
+int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err)
+{
+    static const char accounts_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM accounts";
+    static const char transactions_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM transactions";
+    static const char issuances_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM issuances";
+    static const char blocks_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM blocks";
+    static const char serial_sql[] = "SELECT COALESCE(MAX(last_serial), 0) + 1 FROM issuances";
+    memset(state, 0, sizeof *state);
+    int rc;
+    if ((rc = query_int64(db, accounts_sql, &state->next_account_id, err)) < 0 ||
+        (rc = query_int64(db, transactions_sql, &state->next_transaction_id, err)) < 0 ||
+        (rc = query_int64(db, issuances_sql, &state->next_issuance_id, err)) < 0 ||
+        (rc = query_int64(db, blocks_sql, &state->next_block_id, err)) < 0 ||
+        (rc = query_int64(db, serial_sql, &state->next_serial, err)) < 0)
+        return rc;
+    clock_now_iso(state->now);
+    return audit_chain_load(db, &state->chain, err);
+}
+
+static json_t *account_json(db_stmt_t *stmt)
+{
+    json_t *account = json_pack("{sI ss ss ss ss ss}", "id", (json_int_t)db_column_int64(stmt, 0),
+                                "holder", db_column_text(stmt, 1), "type", db_column_text(stmt, 2),
+                                "party", db_column_text(stmt, 3), "status",
+                                db_column_text(stmt, 4), "opened_at", db_column_text(stmt, 5));
+    if (account && !db_column_is_null(stmt, 6))
+        json_object_set_new(account, "closed_at", json_string(db_column_text(stmt, 6)));
+    return account;
+}
+
+json_t *ledger_query_account(db_t *db, int64_t account_id, db_error_t *err)
+{
+    static const char sql[] = "SELECT id, holder, type, party, status, opened_at, closed_at "
+                              "FROM accounts WHERE id = ?";
+    err->code = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return NULL;
+    db_bind_int64(stmt, 1, account_id);
+    int rc = db_step(stmt, err);
+    json_t *account = rc == DB_ROW ? account_json(stmt) : NULL;
+    db_reset(stmt);
+    return account;
+}
+
+json_t *ledger_query_accounts(db_t *db, db_error_t *err)
+{
+    static const char sql[] = "SELECT id, holder, type, party, status, opened_at, closed_at "
+                              "FROM accounts ORDER BY id";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return NULL;
+    json_t *accounts = json_array();
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW) json_array_append_new(accounts, account_json(stmt));
+    db_reset(stmt);
+    if (rc < 0) {
+        json_decref(accounts);
+        return NULL;
+    }
+    return accounts;
+}
+
+json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
+{
+    static const char sql[] = "SELECT first_serial, last_serial, vintage, unit_type, issuance_id "
+                              "FROM blocks WHERE account_id = ? ORDER BY vintage, first_serial";
+    json_t *account = ledger_query_account(db, account_id, err);
+    if (!account) return NULL;
+    json_decref(account);
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return NULL;
+    db_bind_int64(stmt, 1, account_id);
+    json_t *blocks = json_array();
+    int64_t total = 0;
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW) {
+        int64_t first = db_column_int64(stmt, 0), last = db_column_int64(stmt, 1);
+        total += last - first + 1;
+        json_array_append_new(
+            blocks, json_pack("{sI sI sI sI ss sI}", "first", (json_int_t)first, "last",
+                              (json_int_t)last, "quantity", (json_int_t)(last - first + 1),
+                              "vintage", (json_int_t)db_column_int64(stmt, 2), "unit_type",
+                              db_column_text(stmt, 3), "issuance",
+                              (json_int_t)db_column_int64(stmt, 4)));
+    }
+    db_reset(stmt);
+    if (rc < 0) {
+        json_decref(blocks);
+        return NULL;
+    }
+    return json_pack("{sI sI so}", "account", (json_int_t)account_id, "total", (json_int_t)total,
+                     "blocks", blocks);
+}
+
+static json_t *transaction_json(db_stmt_t *stmt)
+{
+    json_t *tx = json_pack("{sI ss sI sI ss ss ss}", "id", (json_int_t)db_column_int64(stmt, 0),
+                           "type", db_column_text(stmt, 1), "to",
+                           (json_int_t)db_column_int64(stmt, 3), "quantity",
+                           (json_int_t)db_column_int64(stmt, 4), "status",
+                           db_column_text(stmt, 5), "actor", db_column_text(stmt, 6), "created_at",
+                           db_column_text(stmt, 7));
+    if (tx && !db_column_is_null(stmt, 2))
+        json_object_set_new(tx, "from", json_integer(db_column_int64(stmt, 2)));
+    return tx;
+}
+
+json_t *ledger_query_history(db_t *db, int64_t account_id, int64_t limit, db_error_t *err)
+{
+    static const char all_sql[] = "SELECT id, type, from_account, to_account, quantity, status, "
+                                  "actor, created_at FROM transactions ORDER BY id DESC LIMIT ?";
+    static const char account_sql[] =
+        "SELECT id, type, from_account, to_account, quantity, status, actor, created_at "
+        "FROM transactions WHERE from_account = ? OR to_account = ? ORDER BY id DESC LIMIT ?";
+    db_stmt_t *stmt = db_prepare(db, account_id ? account_sql : all_sql, err);
+    if (!stmt) return NULL;
+    if (account_id) {
+        db_bind_int64(stmt, 1, account_id);
+        db_bind_int64(stmt, 2, account_id);
+        db_bind_int64(stmt, 3, limit);
+    } else {
+        db_bind_int64(stmt, 1, limit);
+    }
+    json_t *list = json_array();
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW) json_array_append_new(list, transaction_json(stmt));
+    db_reset(stmt);
+    if (rc < 0) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+json_t *ledger_query_transaction(db_t *db, int64_t transaction_id, db_error_t *err)
+{
+    static const char sql[] = "SELECT id, type, from_account, to_account, quantity, status, "
+                              "actor, created_at FROM transactions WHERE id = ?";
+    static const char blocks_sql[] = "SELECT issuance_id, first_serial, last_serial, vintage "
+                                     "FROM transaction_blocks WHERE transaction_id = ? "
+                                     "ORDER BY first_serial";
+    err->code = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return NULL;
+    db_bind_int64(stmt, 1, transaction_id);
+    int rc = db_step(stmt, err);
+    json_t *tx = rc == DB_ROW ? transaction_json(stmt) : NULL;
+    db_reset(stmt);
+    if (!tx) return NULL;
+    if (!(stmt = db_prepare(db, blocks_sql, err))) {
+        json_decref(tx);
+        return NULL;
+    }
+    db_bind_int64(stmt, 1, transaction_id);
+    json_t *blocks = json_array();
+    while ((rc = db_step(stmt, err)) == DB_ROW)
+        json_array_append_new(blocks, json_pack("{sI sI sI sI}", "issuance",
+                                                (json_int_t)db_column_int64(stmt, 0), "first",
+                                                (json_int_t)db_column_int64(stmt, 1), "last",
+                                                (json_int_t)db_column_int64(stmt, 2), "vintage",
+                                                (json_int_t)db_column_int64(stmt, 3)));
+    db_reset(stmt);
+    json_object_set_new(tx, "blocks", blocks);
+    return tx;
+}

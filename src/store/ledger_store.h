@@ -1,0 +1,51 @@
+/* ledger_store.h: applying ledger requests to the database (inside the writer's transaction) and
+ * reading accounts, holdings and history back. */
+#ifndef A6_STORE_LEDGER_STORE_H
+#define A6_STORE_LEDGER_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../audit/audit.h"
+#include "../core/request.h"
+#include "clock.h"
+#include "db.h"
+
+/* What the single writer remembers between commands: the next ids and the audit chain head.
+ * Copied before each command so a rolled-back savepoint also rolls this back. */
+typedef struct ledger_state {
+    int64_t next_account_id;
+    int64_t next_transaction_id;
+    int64_t next_issuance_id;
+    int64_t next_block_id;
+    int64_t next_serial;
+    audit_chain_t chain;
+    char now[CLOCK_ISO_SIZE]; /* time stamped on every change of the current batch */
+} ledger_state_t;
+
+/* Opens a database for writing and brings its schema up to date. */
+int ledger_store_open(const char *location, db_t **out, db_error_t *err);
+/* Opens a database for reading only (a reader connection). */
+int ledger_store_open_reader(const char *location, db_t **out, db_error_t *err);
+
+/* Loads the writer state from the database. */
+int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err);
+
+/* Applies one validated request inside the caller's transaction/savepoint. Returns 0 with
+ * result->check telling whether it was accepted (the caller rolls back the savepoint when it was
+ * not), or a negative db_result_t on a database failure. */
+int ledger_apply(db_t *db, ledger_state_t *state, const ledger_request_t *request,
+                 ledger_result_t *result, db_error_t *err);
+
+/* Reads. Each returns a new JSON value (caller owns it), or NULL with err set; an unknown account
+ * gives NULL with err->code == 0. */
+json_t *ledger_query_account(db_t *db, int64_t account_id, db_error_t *err);
+json_t *ledger_query_accounts(db_t *db, db_error_t *err);
+/* {"account": id, "total": N, "blocks": [{"first", "last", "vintage", "unit_type", "issuance"}]} */
+json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err);
+/* Transactions touching the account (or all when account_id is 0), newest first, at most limit. */
+json_t *ledger_query_history(db_t *db, int64_t account_id, int64_t limit, db_error_t *err);
+/* One transaction with its blocks. */
+json_t *ledger_query_transaction(db_t *db, int64_t transaction_id, db_error_t *err);
+
+#endif

@@ -1,0 +1,124 @@
+/* schema.c: the registry's tables as numbered migrations. SQL is portable: INTEGER ids assigned by
+ * the single writer (no AUTOINCREMENT or SERIAL), TEXT timestamps in ISO 8601 UTC. */
+#include "schema.h"
+
+#include <stdio.h>
+
+#include "clock.h"
+
+typedef struct migration {
+    int version;
+    const char *sql;
+} migration_t;
+
+static const migration_t migrations[] = {
+    {1, "CREATE TABLE registry_meta ("
+        "  name TEXT PRIMARY KEY,"
+        "  value TEXT NOT NULL);"
+        "CREATE TABLE accounts ("
+        "  id INTEGER PRIMARY KEY,"
+        "  holder TEXT NOT NULL,"
+        "  type TEXT NOT NULL,"
+        "  party TEXT NOT NULL,"
+        "  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),"
+        "  opened_at TEXT NOT NULL,"
+        "  closed_at TEXT);"
+        "CREATE TABLE issuances ("
+        "  id INTEGER PRIMARY KEY,"
+        "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+        "  unit_type TEXT NOT NULL,"
+        "  vintage INTEGER NOT NULL,"
+        "  first_serial INTEGER NOT NULL,"
+        "  last_serial INTEGER NOT NULL,"
+        "  quantity INTEGER NOT NULL CHECK (quantity = last_serial - first_serial + 1),"
+        "  created_at TEXT NOT NULL);"
+        "CREATE TABLE blocks ("
+        "  id INTEGER PRIMARY KEY,"
+        "  issuance_id INTEGER NOT NULL REFERENCES issuances(id),"
+        "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+        "  first_serial INTEGER NOT NULL CHECK (first_serial > 0),"
+        "  last_serial INTEGER NOT NULL CHECK (last_serial >= first_serial),"
+        "  vintage INTEGER NOT NULL,"
+        "  unit_type TEXT NOT NULL);"
+        "CREATE INDEX blocks_by_account ON blocks(account_id, vintage, first_serial);"
+        "CREATE UNIQUE INDEX blocks_by_first ON blocks(first_serial);"
+        "CREATE UNIQUE INDEX blocks_by_last ON blocks(last_serial);"
+        "CREATE TABLE transactions ("
+        "  id INTEGER PRIMARY KEY,"
+        "  type TEXT NOT NULL,"
+        "  from_account INTEGER REFERENCES accounts(id),"
+        "  to_account INTEGER NOT NULL REFERENCES accounts(id),"
+        "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+        "  status TEXT NOT NULL,"
+        "  actor TEXT NOT NULL,"
+        "  idempotency_key TEXT UNIQUE,"
+        "  request_hash TEXT,"
+        "  created_at TEXT NOT NULL);"
+        "CREATE INDEX transactions_by_from ON transactions(from_account, id);"
+        "CREATE INDEX transactions_by_to ON transactions(to_account, id);"
+        "CREATE TABLE transaction_blocks ("
+        "  transaction_id INTEGER NOT NULL REFERENCES transactions(id),"
+        "  issuance_id INTEGER NOT NULL REFERENCES issuances(id),"
+        "  first_serial INTEGER NOT NULL,"
+        "  last_serial INTEGER NOT NULL,"
+        "  vintage INTEGER NOT NULL,"
+        "  PRIMARY KEY (transaction_id, first_serial));"
+        "CREATE TABLE audit_log ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  time TEXT NOT NULL,"
+        "  actor TEXT NOT NULL,"
+        "  action TEXT NOT NULL,"
+        "  object TEXT NOT NULL,"
+        "  payload TEXT NOT NULL,"
+        "  prev_hash TEXT NOT NULL,"
+        "  hash TEXT NOT NULL);"},
+};
+
+int schema_version_latest(void)
+{
+    return migrations[sizeof migrations / sizeof migrations[0] - 1].version;
+}
+
+static int schema_version_current(db_t *db, int *version, db_error_t *err)
+{
+    static const char sql[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    if (rc != DB_ROW) return rc < 0 ? rc : DB_ERROR;
+    *version = (int)db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return 0;
+}
+
+int schema_migrate(db_t *db, db_error_t *err)
+{
+    int rc = db_exec(db,
+                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     "  version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+                     err);
+    if (rc < 0) return rc;
+    int current = 0;
+    if ((rc = schema_version_current(db, &current, err)) < 0) return rc;
+    if (current > schema_version_latest())
+        return db_error_set(err, DB_ERROR,
+                            "database schema version %d is newer than this build (%d)", current,
+                            schema_version_latest());
+    for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
+        if (migrations[i].version <= current) continue;
+        if ((rc = db_begin(db, err)) < 0) return rc;
+        char now[CLOCK_ISO_SIZE], record[160];
+        clock_now_iso(now);
+        snprintf(record, sizeof record,
+                 "INSERT INTO schema_migrations(version, applied_at) VALUES (%d, '%s')",
+                 migrations[i].version, now);
+        if ((rc = db_exec(db, migrations[i].sql, err)) < 0 ||
+            (rc = db_exec(db, record, err)) < 0) {
+            db_error_t ignored;
+            db_rollback(db, &ignored);
+            return rc;
+        }
+        if ((rc = db_commit(db, err)) < 0) return rc;
+    }
+    return 0;
+}

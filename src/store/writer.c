@@ -1,0 +1,187 @@
+/* writer.c: the single writer thread with group commit. A request is answered only after the
+ * transaction holding it has committed; a rejected or failed request leaves no trace. */
+#include "writer.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_store.h"
+
+/* One queued request, living on the submitting thread's stack until it is answered. */
+typedef struct writer_item {
+    const ledger_request_t *request;
+    ledger_result_t *result;
+    sem_t done;
+    struct writer_item *next;
+} writer_item_t;
+
+struct writer {
+    db_t *db;
+    ledger_state_t state;
+    size_t batch_max;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    writer_item_t *head;
+    writer_item_t *tail;
+    size_t queued;
+    int stopping;
+    writer_stats_t stats;
+};
+
+static void fail_result(ledger_result_t *result, const db_error_t *err)
+{
+    memset(result, 0, sizeof *result);
+    result->store_error = err->code < 0 ? err->code : DB_ERROR;
+    snprintf(result->message, sizeof result->message, "storage error: %s", err->message);
+}
+
+/* Applies one request in its own savepoint; rolls the savepoint and the state back unless it was
+ * accepted. Returns <0 only when the whole transaction is unusable. */
+static int apply_one(writer_t *w, writer_item_t *item)
+{
+    db_error_t err = {0};
+    ledger_state_t saved = w->state;
+    if (db_savepoint(w->db, &err) < 0) {
+        fail_result(item->result, &err);
+        return -1;
+    }
+    int rc = ledger_apply(w->db, &w->state, item->request, item->result, &err);
+    if (rc < 0) fail_result(item->result, &err);
+    if (rc < 0 || item->result->check != A6_OK) {
+        w->state = saved;
+        if (db_savepoint_rollback(w->db, &err) < 0) return -1;
+    }
+    if (db_savepoint_release(w->db, &err) < 0) return -1;
+    return 0;
+}
+
+/* Runs one batch: begin, each request in a savepoint, commit; then answers every caller. */
+static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
+{
+    db_error_t err = {0};
+    clock_now_iso(w->state.now);
+    ledger_state_t before_batch = w->state;
+    int ok = db_begin(w->db, &err) == 0;
+    for (writer_item_t *item = batch; ok && item; item = item->next)
+        if (apply_one(w, item) < 0) ok = 0;
+    if (ok && db_commit(w->db, &err) < 0) ok = 0;
+    if (!ok) {
+        db_error_t ignored;
+        db_rollback(w->db, &ignored);
+        if (err.code == 0) db_error_set(&err, DB_ERROR, "transaction failed");
+        w->state = before_batch;
+        for (writer_item_t *item = batch; item; item = item->next) fail_result(item->result, &err);
+    }
+    pthread_mutex_lock(&w->lock);
+    w->stats.batches++;
+    w->stats.batch_size_last = count;
+    for (writer_item_t *item = batch; item; item = item->next) {
+        w->stats.requests++;
+        if (item->result->store_error < 0)
+            w->stats.failed++;
+        else if (item->result->check == A6_OK)
+            w->stats.accepted++;
+        else
+            w->stats.rejected++;
+    }
+    pthread_mutex_unlock(&w->lock);
+    for (writer_item_t *item = batch, *next; item; item = next) {
+        next = item->next; /* the item dies once its caller wakes */
+        sem_post(&item->done);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    writer_t *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        while (!w->head && !w->stopping) pthread_cond_wait(&w->wake, &w->lock);
+        if (!w->head) {
+            pthread_mutex_unlock(&w->lock);
+            return NULL;
+        }
+        writer_item_t *batch = w->head, *last = w->head;
+        size_t count = 1;
+        while (count < w->batch_max && last->next) {
+            last = last->next;
+            count++;
+        }
+        w->head = last->next;
+        if (!w->head) w->tail = NULL;
+        last->next = NULL;
+        w->queued -= count;
+        pthread_mutex_unlock(&w->lock);
+        process_batch(w, batch, count);
+    }
+}
+
+int writer_start(const char *location, const writer_config_t *config, writer_t **out,
+                 db_error_t *err)
+{
+    writer_t *w = calloc(1, sizeof *w);
+    if (!w) return db_error_set(err, DB_ERROR, "out of memory");
+    w->batch_max = config && config->batch_max ? config->batch_max : WRITER_BATCH_MAX_DEFAULT;
+    int rc = ledger_store_open(location, &w->db, err);
+    if (rc == 0 && (rc = ledger_state_load(w->db, &w->state, err)) < 0) db_close(w->db);
+    if (rc < 0) {
+        free(w);
+        return rc;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->wake, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        db_close(w->db);
+        free(w);
+        return db_error_set(err, DB_ERROR, "cannot start the writer thread");
+    }
+    *out = w;
+    return 0;
+}
+
+void writer_submit(writer_t *w, const ledger_request_t *request, ledger_result_t *result)
+{
+    memset(result, 0, sizeof *result);
+    if (ledger_request_validate(request, result) != A6_OK) return; /* never reaches the queue */
+    writer_item_t item = {.request = request, .result = result};
+    sem_init(&item.done, 0, 0);
+    pthread_mutex_lock(&w->lock);
+    if (w->tail)
+        w->tail->next = &item;
+    else
+        w->head = &item;
+    w->tail = &item;
+    w->queued++;
+    if (w->queued > w->stats.queue_depth) w->stats.queue_depth = w->queued;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    while (sem_wait(&item.done) != 0) {
+    }
+    sem_destroy(&item.done);
+}
+
+void writer_stop(writer_t *w)
+{
+    if (!w) return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->wake);
+    db_close(w->db);
+    free(w);
+}
+
+void writer_stats_get(writer_t *w, writer_stats_t *out)
+{
+    pthread_mutex_lock(&w->lock);
+    *out = w->stats;
+    out->queue_depth = w->queued;
+    pthread_mutex_unlock(&w->lock);
+}

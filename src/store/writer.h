@@ -1,0 +1,44 @@
+/* writer.h: the single writer. Every change is a request queued to one thread that applies a batch
+ * in one database transaction (each request in a savepoint), commits once, and only then answers
+ * each caller. */
+#ifndef A6_STORE_WRITER_H
+#define A6_STORE_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/request.h"
+#include "db.h"
+
+#define WRITER_BATCH_MAX_DEFAULT 1024
+
+typedef struct writer writer_t;
+
+typedef struct writer_config {
+    size_t batch_max; /* requests per transaction; 1 commits each request on its own */
+} writer_config_t;
+
+typedef struct writer_stats {
+    uint64_t batches;
+    uint64_t requests;
+    uint64_t accepted;
+    uint64_t rejected;
+    uint64_t failed;
+    size_t queue_depth;
+    size_t batch_size_last;
+} writer_stats_t;
+
+/* Opens the database (migrating it), loads the state and starts the writer thread. */
+int writer_start(const char *location, const writer_config_t *config, writer_t **out,
+                 db_error_t *err);
+
+/* Queues a request and blocks until it is committed (result->check == A6_OK), rejected by a check
+ * (nothing changed) or failed (result->store_error < 0, nothing changed). Thread-safe. */
+void writer_submit(writer_t *writer, const ledger_request_t *request, ledger_result_t *result);
+
+/* Finishes every queued request, stops the thread and closes the database. */
+void writer_stop(writer_t *writer);
+
+void writer_stats_get(writer_t *writer, writer_stats_t *out);
+
+#endif

@@ -1,0 +1,314 @@
+/* test_writer.c: the single writer against a real SQLite file: concurrent conflicting transfers,
+ * idempotency, durability, and bad input that must leave every table unchanged. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "store/ledger_store.h"
+#include "store_fixture.h"
+
+#define THREADS 8
+
+typedef struct race {
+    writer_t *writer;
+    int64_t from;
+    int64_t to;
+    int64_t quantity;
+    const ledger_range_t *ranges;
+    size_t range_count;
+    int attempts;
+    int accepted;
+    int rejected_insufficient;
+    int rejected_not_held;
+    int other;
+} race_t;
+
+static void *race_main(void *arg)
+{
+    race_t *race = arg;
+    for (int i = 0; i < race->attempts; i++) {
+        ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "race",
+                              .tx_type = LEDGER_TX_TRANSFER, .from = race->from, .to = race->to,
+                              .quantity = race->ranges ? 0 : race->quantity,
+                              .ranges = race->ranges, .range_count = race->range_count};
+        ledger_result_t result;
+        writer_submit(race->writer, &r, &result);
+        if (result.store_error == 0 && result.check == A6_OK)
+            race->accepted++;
+        else if (result.check == A6_CHECK_INSUFFICIENT_HOLDINGS)
+            race->rejected_insufficient++;
+        else if (result.check == A6_CHECK_BLOCK_NOT_HELD)
+            race->rejected_not_held++;
+        else
+            race->other++;
+    }
+    return NULL;
+}
+
+/* Eight threads race for the same 1,000 units in lots of 7: exactly 142 lots can move. */
+static void test_concurrent_quantity_race(void **state)
+{
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    int64_t source = fixture_open_account(w, "Source", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, source, 600, 2021);
+    fixture_issue(w, source, 400, 2022);
+    race_t races[THREADS];
+    pthread_t threads[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        races[t] = (race_t){.writer = w, .from = source, .quantity = 7, .attempts = 40};
+        races[t].to = fixture_open_account(w, "Racer", LEDGER_ACCOUNT_HOLDING);
+    }
+    for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, race_main, &races[t]);
+    int accepted = 0;
+    for (int t = 0; t < THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        accepted += races[t].accepted;
+        assert_int_equal(races[t].other, 0);
+        assert_int_equal(races[t].accepted + races[t].rejected_insufficient, 40);
+    }
+    writer_stop(w);
+    assert_int_equal(accepted, 1000 / 7);
+    int64_t total = fixture_holdings_total(path, source);
+    for (int t = 0; t < THREADS; t++) {
+        int64_t held = fixture_holdings_total(path, races[t].to);
+        assert_int_equal(held, races[t].accepted * 7);
+        total += held;
+    }
+    assert_int_equal(total, 1000);
+    char problem[512];
+    assert_true(fixture_verify(path, problem, sizeof problem));
+    fixture_db_remove(path);
+}
+
+/* Eight threads all ask for the same explicit serial block: exactly one wins. */
+static void test_concurrent_explicit_block_race(void **state)
+{
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    int64_t source = fixture_open_account(w, "Source", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, source, 1000, 2021);
+    static const ledger_range_t wanted[] = {{101, 200}, {500, 500}};
+    race_t races[THREADS];
+    pthread_t threads[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        races[t] = (race_t){.writer = w, .from = source, .ranges = wanted, .range_count = 2,
+                            .attempts = 3};
+        races[t].to = fixture_open_account(w, "Racer", LEDGER_ACCOUNT_HOLDING);
+    }
+    for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, race_main, &races[t]);
+    int accepted = 0;
+    for (int t = 0; t < THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        accepted += races[t].accepted;
+        assert_int_equal(races[t].other, 0);
+    }
+    writer_stop(w);
+    assert_int_equal(accepted, 1);
+    assert_int_equal(fixture_holdings_total(path, source), 899);
+    assert_true(fixture_verify(path, NULL, 0));
+    fixture_db_remove(path);
+}
+
+static void test_idempotency_key(void **state)
+{
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
+    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, a, 100, 2020);
+    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "test",
+                          .tx_type = LEDGER_TX_TRANSFER, .from = a, .to = b, .quantity = 10,
+                          .idempotency_key = "order-42"};
+    ledger_result_t first, second, different;
+    writer_submit(w, &r, &first);
+    writer_submit(w, &r, &second);
+    assert_int_equal(first.check, A6_OK);
+    assert_int_equal(second.check, A6_OK);
+    assert_int_equal(second.id, first.id);
+    assert_true(second.replayed);
+    r.quantity = 11;
+    writer_submit(w, &r, &different);
+    assert_int_equal(different.check, A6_CHECK_IDEMPOTENCY_KEY_REUSED);
+    assert_string_equal(different.field, "idempotency_key");
+    writer_stop(w);
+    assert_int_equal(fixture_holdings_total(path, b), 10);
+    assert_true(fixture_verify(path, NULL, 0));
+    fixture_db_remove(path);
+}
+
+/* Submits r and asserts it is rejected with check on field and that no table changed. */
+static void assert_rejected_unchanged(writer_t *w, const char *path, const ledger_request_t *r,
+                                      a6_check_t check, const char *field)
+{
+    char before[65], after[65];
+    fixture_fingerprint(path, before);
+    ledger_result_t result;
+    writer_submit(w, r, &result);
+    assert_int_equal(result.store_error, 0);
+    assert_int_equal(result.check, check);
+    assert_non_null(result.field);
+    assert_string_equal(result.field, field);
+    fixture_fingerprint(path, after);
+    assert_string_equal(before, after);
+}
+
+static void test_bad_input_changes_nothing(void **state)
+{
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
+    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
+    int64_t closed = fixture_open_account(w, "Closed", LEDGER_ACCOUNT_HOLDING);
+    int64_t retired = fixture_open_account(w, "Retired", LEDGER_ACCOUNT_RETIREMENT);
+    fixture_issue(w, a, 100, 2020);
+    ledger_request_t close = {.kind = LEDGER_REQUEST_ACCOUNT_CLOSE, .actor = "t",
+                              .account_id = closed};
+    ledger_result_t result;
+    writer_submit(w, &close, &result);
+    assert_int_equal(result.check, A6_OK);
+    ledger_request_t keyed = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "t",
+                              .tx_type = LEDGER_TX_TRANSFER, .from = a, .to = b, .quantity = 1,
+                              .idempotency_key = "k"};
+    writer_submit(w, &keyed, &result);
+    assert_int_equal(result.check, A6_OK);
+
+    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "t",
+                          .tx_type = LEDGER_TX_TRANSFER, .from = a, .to = b, .quantity = 5};
+    ledger_request_t bad = r;
+    bad.to = 999;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_ACCOUNT_NOT_FOUND, "to");
+    bad = r;
+    bad.from = 998;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_ACCOUNT_NOT_FOUND, "from");
+    bad = r;
+    bad.unit_type = LEDGER_UNIT_A64_ER;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_UNIT_TYPE_NOT_HELD, "unit_type");
+    bad = r;
+    bad.quantity = 1000;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_INSUFFICIENT_HOLDINGS, "quantity");
+    bad = r;
+    bad.quantity = 0;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_QUANTITY_INVALID, "quantity");
+    bad.quantity = -5;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_QUANTITY_INVALID, "quantity");
+    bad.quantity = INT64_MAX;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_QUANTITY_OVERFLOW, "quantity");
+    static const ledger_range_t not_held[] = {{1, 1}}; /* moved to b by the keyed transfer */
+    bad = r;
+    bad.quantity = 0;
+    bad.ranges = not_held;
+    bad.range_count = 1;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_BLOCK_NOT_HELD, "blocks");
+    static const ledger_range_t overlap[] = {{10, 20}, {15, 30}};
+    bad.ranges = overlap;
+    bad.range_count = 2;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_BLOCK_OVERLAP, "blocks");
+    bad = keyed;
+    bad.quantity = 2;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_IDEMPOTENCY_KEY_REUSED, "idempotency_key");
+    bad = r;
+    bad.to = closed;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_ACCOUNT_CLOSED, "to");
+    bad = r;
+    bad.from = retired;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED, "from");
+    bad = r;
+    bad.tx_type = LEDGER_TX_RETIRE;
+    assert_rejected_unchanged(w, path, &bad, A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED, "to");
+    ledger_request_t close_full = {.kind = LEDGER_REQUEST_ACCOUNT_CLOSE, .actor = "t",
+                                   .account_id = a};
+    assert_rejected_unchanged(w, path, &close_full, A6_CHECK_ACCOUNT_NOT_EMPTY, "account");
+    writer_stop(w);
+    assert_true(fixture_verify(path, NULL, 0));
+    fixture_db_remove(path);
+}
+
+/* A rejected request inside a busy batch spoils nothing for its neighbours. */
+static void test_rejection_inside_batch(void **state)
+{
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    writer_config_t config = {.batch_max = 64};
+    assert_int_equal(writer_start(path, &config, &w, &err), 0);
+    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
+    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, a, 50, 2020);
+    race_t races[THREADS];
+    pthread_t threads[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        races[t] = (race_t){.writer = w, .from = t % 2 ? a : b, .to = t % 2 ? b : a,
+                            .quantity = 3, .attempts = 200};
+        pthread_create(&threads[t], NULL, race_main, &races[t]);
+    }
+    for (int t = 0; t < THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        assert_int_equal(races[t].other, 0);
+    }
+    writer_stats_t stats;
+    writer_stats_get(w, &stats);
+    assert_int_equal(stats.failed, 0);
+    writer_stop(w);
+    assert_int_equal(fixture_holdings_total(path, a) + fixture_holdings_total(path, b), 50);
+    assert_true(fixture_verify(path, NULL, 0));
+    fixture_db_remove(path);
+}
+
+/* What the writer acknowledged is there after a restart, and ids continue. */
+static void test_durable_across_restart(void **state)
+{
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
+    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, a, 100, 2020);
+    ledger_result_t moved = fixture_transaction(w, LEDGER_TX_TRANSFER, a, b, 30);
+    assert_int_equal(moved.check, A6_OK);
+    writer_stop(w);
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    int64_t c = fixture_open_account(w, "C", LEDGER_ACCOUNT_HOLDING);
+    assert_int_equal(c, b + 1);
+    ledger_result_t again = fixture_transaction(w, LEDGER_TX_TRANSFER, b, c, 30);
+    assert_int_equal(again.check, A6_OK);
+    assert_int_equal(again.id, moved.id + 1);
+    int64_t second_issue = fixture_issue(w, a, 5, 2021);
+    writer_stop(w);
+    assert_true(second_issue > again.id);
+    assert_int_equal(fixture_holdings_total(path, c), 30);
+    assert_int_equal(fixture_holdings_total(path, a), 75);
+    assert_true(fixture_verify(path, NULL, 0));
+    fixture_db_remove(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_concurrent_quantity_race),
+        cmocka_unit_test(test_concurrent_explicit_block_race),
+        cmocka_unit_test(test_idempotency_key),
+        cmocka_unit_test(test_bad_input_changes_nothing),
+        cmocka_unit_test(test_rejection_inside_batch),
+        cmocka_unit_test(test_durable_across_restart),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
