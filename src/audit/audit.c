@@ -64,8 +64,12 @@ int audit_append(db_t *db, audit_chain_t *chain, const char *time, const char *a
                               "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     char *canonical = audit_canonical_json(payload);
     if (!canonical) return db_error_set(err, DB_ERROR, "audit: cannot encode payload");
-    audit_record_t record = {.seq = chain->next_seq, .time = time, .actor = actor,
-                             .action = action, .object = object, .payload = canonical,
+    audit_record_t record = {.seq = chain->next_seq,
+                             .time = time,
+                             .actor = actor,
+                             .action = action,
+                             .object = object,
+                             .payload = canonical,
                              .prev_hash = chain->last_hash};
     char hash[AUDIT_HASH_HEX_SIZE];
     audit_record_hash(&record, hash);

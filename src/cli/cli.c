@@ -74,8 +74,8 @@ int cli_reject(const cli_t *cli, a6_check_t check, const char *field, const char
         cli_print_json(json_pack("{so}", "error", error));
     } else {
         fprintf(stderr, "a6reg: rejected: check %d %s%s%s%s: %s\n", (int)check,
-                a6_check_name(check), field ? " (field " : "", field ? field : "",
-                field ? ")" : "", message);
+                a6_check_name(check), field ? " (field " : "", field ? field : "", field ? ")" : "",
+                message);
     }
     return CLI_EXIT_REJECTED;
 }
@@ -128,7 +128,8 @@ int cli_report_result(const cli_t *cli, const ledger_result_t *result, const cha
         fprintf(stderr, "a6reg: %s\n", result->message);
         return CLI_EXIT_REJECTED;
     }
-    if (result->check != A6_OK) return cli_reject(cli, result->check, result->field, result->message);
+    if (result->check != A6_OK)
+        return cli_reject(cli, result->check, result->field, result->message);
     if (cli->json) {
         json_t *out = json_pack("{sI ss}", "id", (json_int_t)result->id, "status", "completed");
         if (result->quantity) json_object_set_new(out, "quantity", json_integer(result->quantity));

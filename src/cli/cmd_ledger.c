@@ -28,9 +28,8 @@ int cli_cmd_init(const cli_t *cli)
         fprintf(stderr, "a6reg: cannot initialise %s: %s\n", cli->db_path, err.message);
         return CLI_EXIT_REJECTED;
     }
-    static const char sql[] =
-        "INSERT INTO registry_meta(name, value) SELECT 'party', ? "
-        "WHERE NOT EXISTS (SELECT 1 FROM registry_meta WHERE name = 'party')";
+    static const char sql[] = "INSERT INTO registry_meta(name, value) SELECT 'party', ? "
+                              "WHERE NOT EXISTS (SELECT 1 FROM registry_meta WHERE name = 'party')";
     db_stmt_t *stmt = db_prepare(db, sql, &err);
     int rc = stmt ? (db_bind_text(stmt, 1, party), db_step_done(stmt, &err)) : DB_ERROR;
     db_close(db);
@@ -52,14 +51,15 @@ static const char account_usage[] =
 
 static int account_open(const cli_t *cli)
 {
-    cli_option_t options[] = {{"holder", true, NULL}, {"type", true, NULL}, {"party", true, NULL},
-                              {0}};
+    cli_option_t options[] = {
+        {"holder", true, NULL}, {"type", true, NULL}, {"party", true, NULL}, {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 0, &count, account_usage)) return CLI_EXIT_USAGE;
     const char *holder = cli_option(options, "holder"), *type = cli_option(options, "type");
     if (!holder || !type) return cli_usage_error(account_usage, "--holder and --type are required");
-    ledger_request_t request = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN, .actor = cli->actor,
+    ledger_request_t request = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,
+                                .actor = cli->actor,
                                 .holder = holder,
                                 .party = cli_option(options, "party") ? cli_option(options, "party")
                                                                       : "VNM"};
@@ -174,8 +174,10 @@ static int default_destination(const cli_t *cli, ledger_tx_type_t type, int64_t 
     }
     db_close(db);
     if (*out > 0) return 0;
-    ledger_request_t open = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN, .actor = cli->actor,
-                             .holder = "Registry", .party = "VNM"};
+    ledger_request_t open = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,
+                             .actor = cli->actor,
+                             .holder = "Registry",
+                             .party = "VNM"};
     ledger_account_type_parse(account_type, &open.account_type);
     ledger_result_t result;
     if (cli_submit(cli, &open, &result) < 0 || result.check != A6_OK) return -1;
@@ -196,16 +198,18 @@ static int parse_amount(const cli_t *cli, const cli_option_t *options, const cha
         a6_check_t check = ledger_quantity_parse(quantity, &request->quantity);
         if (check != A6_OK) {
             char message[200];
-            snprintf(message, sizeof message, "quantity: '%.60s' is not a whole number from 1 to "
-                     "%lld", quantity, (long long)LEDGER_QUANTITY_MAX);
+            snprintf(message, sizeof message,
+                     "quantity: '%.60s' is not a whole number from 1 to "
+                     "%lld",
+                     quantity, (long long)LEDGER_QUANTITY_MAX);
             return cli_reject(cli, check, "quantity", message);
         }
         return CLI_EXIT_OK;
     }
     *ranges = malloc(LEDGER_BLOCKS_PER_TX_MAX * sizeof **ranges);
     if (!*ranges) return cli_reject(cli, A6_CHECK_TOO_MANY_BLOCKS, "blocks", "out of memory");
-    a6_check_t check = ledger_ranges_parse(blocks, *ranges, LEDGER_BLOCKS_PER_TX_MAX,
-                                           &request->range_count);
+    a6_check_t check =
+        ledger_ranges_parse(blocks, *ranges, LEDGER_BLOCKS_PER_TX_MAX, &request->range_count);
     if (check != A6_OK)
         return cli_reject(cli, check, "blocks", "blocks must look like 1-100,250-300");
     request->ranges = *ranges;
@@ -221,8 +225,7 @@ static int parse_attributes(const cli_t *cli, const cli_option_t *options, const
         return cli_usage_error(usage, "--vintage is required");
     if (vintage) {
         int64_t year = 0;
-        if (ledger_quantity_parse(vintage, &year) != A6_OK ||
-            ledger_vintage_check(year) != A6_OK)
+        if (ledger_quantity_parse(vintage, &year) != A6_OK || ledger_vintage_check(year) != A6_OK)
             return cli_reject(cli, A6_CHECK_VINTAGE_INVALID, "vintage",
                               "vintage must be a year between 1990 and 2100");
         request->vintage = (int32_t)year;
@@ -238,14 +241,19 @@ int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type)
 {
     const char *usage = transaction_usage(type);
     if (cli->help) return printf("usage: %s\n", usage), CLI_EXIT_OK;
-    cli_option_t options[] = {{"from", true, NULL},     {"to", true, NULL},
-                              {"quantity", true, NULL}, {"blocks", true, NULL},
-                              {"vintage", true, NULL},  {"unit-type", true, NULL},
-                              {"idempotency-key", true, NULL}, {0}};
+    cli_option_t options[] = {{"from", true, NULL},
+                              {"to", true, NULL},
+                              {"quantity", true, NULL},
+                              {"blocks", true, NULL},
+                              {"vintage", true, NULL},
+                              {"unit-type", true, NULL},
+                              {"idempotency-key", true, NULL},
+                              {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 0, &count, usage)) return CLI_EXIT_USAGE;
-    ledger_request_t request = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = cli->actor,
+    ledger_request_t request = {.kind = LEDGER_REQUEST_TRANSACTION,
+                                .actor = cli->actor,
                                 .tx_type = type,
                                 .idempotency_key = cli_option(options, "idempotency-key")};
     const char *from = cli_option(options, "from"), *to = cli_option(options, "to");
@@ -348,12 +356,12 @@ int cli_cmd_history(const cli_t *cli)
     {
         json_t *from = json_object_get(t, "from");
         char from_text[24] = "-";
-        if (from) snprintf(from_text, sizeof from_text, "%lld", (long long)json_integer_value(from));
+        if (from)
+            snprintf(from_text, sizeof from_text, "%lld", (long long)json_integer_value(from));
         printf("%-6lld %-24s %-9s %6s -> %-6lld %lld units\n",
                (long long)json_integer_value(json_object_get(t, "id")),
                json_string_value(json_object_get(t, "created_at")),
-               json_string_value(json_object_get(t, "type")),
-               from_text,
+               json_string_value(json_object_get(t, "type")), from_text,
                (long long)json_integer_value(json_object_get(t, "to")),
                (long long)json_integer_value(json_object_get(t, "quantity")));
     }

@@ -32,12 +32,11 @@ int cli_cmd_verify(const cli_t *cli)
         return CLI_EXIT_REJECTED;
     }
     if (cli->json) {
-        json_t *out = json_pack("{sb sI sI sI sI sI}", "consistent", report.consistent,
-                                "audit_records", (json_int_t)report.audit_records, "accounts",
-                                (json_int_t)report.accounts, "transactions",
-                                (json_int_t)report.transactions, "blocks",
-                                (json_int_t)report.blocks, "units_issued",
-                                (json_int_t)report.units_issued);
+        json_t *out =
+            json_pack("{sb sI sI sI sI sI}", "consistent", report.consistent, "audit_records",
+                      (json_int_t)report.audit_records, "accounts", (json_int_t)report.accounts,
+                      "transactions", (json_int_t)report.transactions, "blocks",
+                      (json_int_t)report.blocks, "units_issued", (json_int_t)report.units_issued);
         if (!report.consistent)
             json_object_set_new(out, "first_problem", json_string(report.first_problem));
         cli_print_json(out);

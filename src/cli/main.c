@@ -49,9 +49,9 @@ static int run_cancel(const cli_t *cli)
 }
 
 static const command_t commands[] = {
-    {"init", cli_cmd_init},         {"account", cli_cmd_account},   {"issue", run_issue},
-    {"transfer", run_transfer},     {"retire", run_retire},         {"cancel", run_cancel},
-    {"holdings", cli_cmd_holdings}, {"history", cli_cmd_history},   {"verify", cli_cmd_verify},
+    {"init", cli_cmd_init},         {"account", cli_cmd_account}, {"issue", run_issue},
+    {"transfer", run_transfer},     {"retire", run_retire},       {"cancel", run_cancel},
+    {"holdings", cli_cmd_holdings}, {"history", cli_cmd_history}, {"verify", cli_cmd_verify},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */
@@ -72,8 +72,10 @@ static int take_globals(int argc, char **argv, cli_t *cli, char **rest, int *res
                 fprintf(stderr, "a6reg: option '%s' needs a value\n%s", arg, main_usage);
                 return CLI_EXIT_USAGE;
             }
-            if (arg[2] == 'd') cli->db_path = argv[++i];
-            else cli->actor = argv[++i];
+            if (arg[2] == 'd')
+                cli->db_path = argv[++i];
+            else
+                cli->actor = argv[++i];
         } else if (strncmp(arg, "--db=", 5) == 0) {
             cli->db_path = arg + 5;
         } else if (strncmp(arg, "--actor=", 8) == 0) {

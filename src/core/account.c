@@ -68,9 +68,10 @@ bool ledger_account_is_terminal(ledger_account_type_t type)
 static size_t utf8_sequence_length(const unsigned char *s)
 {
     if (s[0] < 0x80) return 1;
-    size_t length = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-                    : (s[0] & 0xF8) == 0xF0                        ? 4
-                                                                   : 0;
+    size_t length = (s[0] & 0xE0) == 0xC0   ? 2
+                    : (s[0] & 0xF0) == 0xE0 ? 3
+                    : (s[0] & 0xF8) == 0xF0 ? 4
+                                            : 0;
     if (length == 0 || (length == 2 && s[0] < 0xC2) || s[0] > 0xF4) return 0;
     for (size_t i = 1; i < length; i++)
         if ((s[i] & 0xC0) != 0x80) return 0;
@@ -91,6 +92,7 @@ a6_check_t ledger_holder_check(const char *holder)
         if (*s < 0x20 || *s == 0x7F) return A6_CHECK_HOLDER_INVALID;
         size_t step = utf8_sequence_length(s);
         if (step == 0) return A6_CHECK_HOLDER_INVALID;
+        if (step == 2 && s[0] == 0xC2 && s[1] < 0xA0) return A6_CHECK_HOLDER_INVALID; /* C1 */
         s += step;
     }
     if (holder[0] == ' ' || holder[length - 1] == ' ') return A6_CHECK_HOLDER_INVALID;

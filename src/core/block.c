@@ -132,8 +132,8 @@ a6_check_t ledger_select_oldest(const ledger_block_t *held, size_t held_count, i
         if (count == takes_max) return A6_CHECK_TOO_MANY_BLOCKS;
         int64_t available = ledger_block_quantity(block);
         int64_t take = available < remaining ? available : remaining;
-        takes[count++] = (ledger_take_t){.index = i, .first = block->first,
-                                         .last = block->first + take - 1};
+        takes[count++] =
+            (ledger_take_t){.index = i, .first = block->first, .last = block->first + take - 1};
         remaining -= take;
     }
     bool filtered = filter && (filter->vintage || filter->unit_type != LEDGER_UNIT_ANY);
@@ -180,8 +180,8 @@ a6_check_t ledger_select_explicit(const ledger_block_t *held, size_t held_count,
             }
         }
         if (found == held_count) return A6_CHECK_BLOCK_NOT_HELD;
-        takes[r] = (ledger_take_t){.index = found, .first = ranges[r].first,
-                                   .last = ranges[r].last};
+        takes[r] =
+            (ledger_take_t){.index = found, .first = ranges[r].first, .last = ranges[r].last};
         total += ranges[r].last - ranges[r].first + 1;
         if (total > LEDGER_QUANTITY_MAX) return A6_CHECK_QUANTITY_OVERFLOW;
     }

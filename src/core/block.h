@@ -84,7 +84,8 @@ bool ledger_block_mergeable(const ledger_block_t *a, const ledger_block_t *b);
  * restricted by filter. Writes at most `takes_max` takes; sets *takes_count.
  * Returns A6_CHECK_UNIT_TYPE_NOT_HELD when the account holds units but none match a filter that
  * is set, A6_CHECK_INSUFFICIENT_HOLDINGS
- * when matching units are fewer than quantity, A6_CHECK_TOO_MANY_BLOCKS when takes_max is too small. */
+ * when matching units are fewer than quantity, A6_CHECK_TOO_MANY_BLOCKS when takes_max is too
+ * small. */
 a6_check_t ledger_select_oldest(const ledger_block_t *held, size_t held_count, int64_t quantity,
                                 const ledger_filter_t *filter, ledger_take_t *takes,
                                 size_t takes_max, size_t *takes_count);

@@ -3,8 +3,8 @@
 #define A6_CORE_CHECK_H
 
 /* Families follow the Kyoto international transaction log: 1xxx input, 2xxx accounts, 3xxx unit
- * blocks, 4xxx authorization and Article 6, 5xxx project cycle, 6xxx partner registries, 7xxx access.
- * Numbers are stable: never renumber, only add. */
+ * blocks, 4xxx authorization and Article 6, 5xxx project cycle, 6xxx partner registries, 7xxx
+ * access. Numbers are stable: never renumber, only add. */
 typedef enum a6_check {
     A6_OK = 0,
 

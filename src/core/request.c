@@ -45,6 +45,8 @@ static a6_check_t validate_transaction(const ledger_request_t *r, ledger_result_
         if (r->vintage != 0 && (check = ledger_vintage_check(r->vintage)) != A6_OK)
             return ledger_result_reject(result, check, "vintage");
     }
+    if (r->unit_type < LEDGER_UNIT_ANY || r->unit_type > LEDGER_UNIT_A64_ER)
+        return ledger_result_reject(result, A6_CHECK_UNIT_TYPE_INVALID, "unit_type");
     if (r->ranges) {
         if (r->range_count == 0)
             return ledger_result_reject(result, A6_CHECK_BLOCK_SPEC_INVALID, "blocks");

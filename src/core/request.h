@@ -36,23 +36,23 @@ typedef struct ledger_request {
     ledger_tx_type_t tx_type;
     int64_t from;
     int64_t to;
-    int64_t quantity;              /* 0 when explicit ranges give it */
-    int32_t vintage;               /* issuance: the vintage; others: optional filter (0 = any) */
-    ledger_unit_type_t unit_type;  /* issuance: the type; others: optional filter */
-    const ledger_range_t *ranges;  /* explicit blocks, or NULL for oldest vintage first */
+    int64_t quantity;             /* 0 when explicit ranges give it */
+    int32_t vintage;              /* issuance: the vintage; others: optional filter (0 = any) */
+    ledger_unit_type_t unit_type; /* issuance: the type; others: optional filter */
+    const ledger_range_t *ranges; /* explicit blocks, or NULL for oldest vintage first */
     size_t range_count;
-    const char *idempotency_key;   /* NULL when none */
+    const char *idempotency_key; /* NULL when none */
 } ledger_request_t;
 
 /* The outcome of a request: A6_OK with the new id, or the check and the field it concerns. */
 typedef struct ledger_result {
     a6_check_t check;
-    const char *field;  /* static string naming the offending input field, or NULL */
-    char message[256];  /* human-readable reason */
-    int64_t id;         /* account or transaction id */
-    int64_t quantity;   /* units moved */
-    int replayed;       /* 1 when an idempotency key returned an earlier result */
-    int store_error;    /* negative when the database failed (nothing was applied) */
+    const char *field; /* static string naming the offending input field, or NULL */
+    char message[256]; /* human-readable reason */
+    int64_t id;        /* account or transaction id */
+    int64_t quantity;  /* units moved */
+    int replayed;      /* 1 when an idempotency key returned an earlier result */
+    int store_error;   /* negative when the database failed (nothing was applied) */
 } ledger_result_t;
 
 /* Sets result to the check with its field and a message built from the check description. */

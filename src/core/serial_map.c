@@ -20,7 +20,8 @@ static bool map_reserve(serial_map_t *map, size_t extra)
 {
     if (map->count + extra <= map->capacity) return true;
     size_t capacity = map->capacity ? map->capacity * 2 : 64;
-    while (capacity < map->count + extra) capacity *= 2;
+    while (capacity < map->count + extra)
+        capacity *= 2;
     ledger_block_t *grown = realloc(map->blocks, capacity * sizeof *grown);
     if (!grown) return false;
     map->blocks = grown;
@@ -73,8 +74,7 @@ a6_check_t serial_map_issue(serial_map_t *map, const ledger_block_t *block)
     return A6_OK;
 }
 
-a6_check_t serial_map_move(serial_map_t *map, int64_t first, int64_t last, int64_t from,
-                           int64_t to)
+a6_check_t serial_map_move(serial_map_t *map, int64_t first, int64_t last, int64_t from, int64_t to)
 {
     if (first <= 0 || last < first) return A6_CHECK_BLOCK_INVALID;
     size_t i = map_lower_bound(map, first);
@@ -107,7 +107,8 @@ int64_t serial_map_account_total(const serial_map_t *map, int64_t account_id)
 {
     int64_t total = 0;
     for (size_t i = 0; i < map->count; i++)
-        if (map->blocks[i].account_id == account_id) total += ledger_block_quantity(&map->blocks[i]);
+        if (map->blocks[i].account_id == account_id)
+            total += ledger_block_quantity(&map->blocks[i]);
     return total;
 }
 

@@ -142,32 +142,57 @@ int db_step_done(db_stmt_t *stmt, db_error_t *err)
     return rc;
 }
 
+/* Runs one cached statement that returns no rows. */
+static int run_cached(db_t *db, const char *sql, db_error_t *err)
+{
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    return db_step_done(stmt, err);
+}
+
+static const char begin_sql[] = "BEGIN";
+static const char commit_sql[] = "COMMIT";
+static const char rollback_sql[] = "ROLLBACK";
+static const char savepoint_sql[] = "SAVEPOINT command";
+static const char release_sql[] = "RELEASE SAVEPOINT command";
+static const char rollback_to_sql[] = "ROLLBACK TO SAVEPOINT command";
+
 int db_begin(db_t *db, db_error_t *err)
 {
-    return db_exec(db, "BEGIN", err);
+    return run_cached(db, begin_sql, err);
 }
 
 int db_commit(db_t *db, db_error_t *err)
 {
-    return db_exec(db, "COMMIT", err);
+    return run_cached(db, commit_sql, err);
 }
 
 int db_rollback(db_t *db, db_error_t *err)
 {
-    return db_exec(db, "ROLLBACK", err);
+    return run_cached(db, rollback_sql, err);
 }
 
 int db_savepoint(db_t *db, db_error_t *err)
 {
-    return db_exec(db, "SAVEPOINT command", err);
+    return run_cached(db, savepoint_sql, err);
 }
 
 int db_savepoint_release(db_t *db, db_error_t *err)
 {
-    return db_exec(db, "RELEASE SAVEPOINT command", err);
+    return run_cached(db, release_sql, err);
 }
 
 int db_savepoint_rollback(db_t *db, db_error_t *err)
 {
-    return db_exec(db, "ROLLBACK TO SAVEPOINT command", err);
+    return run_cached(db, rollback_to_sql, err);
+}
+
+int db_tune_writer(db_t *db, db_error_t *err)
+{
+    return db->driver->tune_writer ? db->driver->tune_writer(db->handle, err) : 0;
+}
+
+int db_checkpoint(db_t *db, db_error_t *err)
+{
+    return db->driver->checkpoint ? db->driver->checkpoint(db->handle, err) : 0;
 }

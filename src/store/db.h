@@ -65,6 +65,13 @@ int db_savepoint(db_t *db, db_error_t *err);
 int db_savepoint_release(db_t *db, db_error_t *err);
 int db_savepoint_rollback(db_t *db, db_error_t *err);
 
+/* Prepares the single writer's connection: a large page cache; the write-ahead log is still
+ * checkpointed at commit when it grows past a bound, so it is reused rather than grown. */
+int db_tune_writer(db_t *db, db_error_t *err);
+/* Copies committed log pages into the database without blocking the writer (no-op where the
+ * driver has no such log). */
+int db_checkpoint(db_t *db, db_error_t *err);
+
 /* Formats an error message into err (printf-style) and returns code. */
 int db_error_set(db_error_t *err, int code, const char *format, ...)
     __attribute__((format(printf, 3, 4)));

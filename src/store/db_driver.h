@@ -19,6 +19,8 @@ typedef struct db_driver {
     const char *(*column_text)(void *statement, int column);
     bool (*column_is_null)(void *statement, int column);
     void (*reset)(void *statement);
+    int (*tune_writer)(void *handle, db_error_t *err);
+    int (*checkpoint)(void *handle, db_error_t *err);
 } db_driver_t;
 
 extern const db_driver_t db_sqlite_driver;

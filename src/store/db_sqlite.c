@@ -1,5 +1,6 @@
 /* db_sqlite.c: the SQLite driver: WAL journal, synchronous=FULL, foreign keys, busy timeout. */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "db_driver.h"
@@ -12,7 +13,8 @@ static int sqlite_error(sqlite3 *handle, int rc, db_error_t *err)
     int primary = rc & 0xff;
     if (primary == SQLITE_CONSTRAINT) code = DB_CONSTRAINT;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) code = DB_BUSY;
-    return db_error_set(err, code, "sqlite: %s", handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
+    return db_error_set(err, code, "sqlite: %s",
+                        handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
 }
 
 static int sqlite_exec(void *handle, const char *sql, db_error_t *err)
@@ -44,7 +46,7 @@ static int sqlite_open(const char *location, db_open_mode_t mode, void **out, db
     const char *pragmas = mode == DB_OPEN_READ
                               ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                               : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                "PRAGMA foreign_keys=ON;";
+                                "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     if (sqlite_exec(handle, pragmas, err) < 0) {
         sqlite3_close(handle);
         return DB_ERROR;
@@ -119,6 +121,23 @@ static void sqlite_reset(void *statement)
     sqlite3_clear_bindings(statement);
 }
 
+#define SQLITE_WRITER_CACHE_KIB 65536
+
+static int sqlite_tune_writer(void *handle, db_error_t *err)
+{
+    char pragmas[128];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA cache_size=-%d; PRAGMA wal_autocheckpoint=1000;",
+             SQLITE_WRITER_CACHE_KIB);
+    return sqlite_exec(handle, pragmas, err);
+}
+
+static int sqlite_checkpoint(void *handle, db_error_t *err)
+{
+    int rc = sqlite3_wal_checkpoint_v2(handle, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) return sqlite_error(handle, rc, err);
+    return 0;
+}
+
 const db_driver_t db_sqlite_driver = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -134,4 +153,6 @@ const db_driver_t db_sqlite_driver = {
     .column_text = sqlite_column_text,
     .column_is_null = sqlite_column_is_null,
     .reset = sqlite_reset,
+    .tune_writer = sqlite_tune_writer,
+    .checkpoint = sqlite_checkpoint,
 };

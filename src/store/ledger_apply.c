@@ -10,13 +10,53 @@
 /* An account as loaded for the rules. */
 typedef struct loaded_account {
     ledger_account_t account;
+    int64_t last_transaction;
     int found;
 } loaded_account_t;
 
-static int load_account(db_t *db, int64_t id, loaded_account_t *out, db_error_t *err)
+void ledger_account_cache_clear(ledger_account_cache_t *cache)
 {
-    static const char sql[] = "SELECT type, status FROM accounts WHERE id = ?";
+    if (cache && cache->rows) memset(cache->rows, 0, cache->capacity * sizeof *cache->rows);
+}
+
+void ledger_account_cache_release(ledger_account_cache_t *cache)
+{
+    free(cache->rows);
+    cache->rows = NULL;
+    cache->capacity = 0;
+}
+
+static void account_cache_put(ledger_account_cache_t *cache, const loaded_account_t *loaded)
+{
+    int64_t id = loaded->account.id;
+    if (!cache || id <= 0) return;
+    if ((size_t)id >= cache->capacity) {
+        size_t capacity = cache->capacity ? cache->capacity : 1024;
+        while (capacity <= (size_t)id)
+            capacity *= 2;
+        ledger_account_row_t *grown = realloc(cache->rows, capacity * sizeof *grown);
+        if (!grown) return; /* the cache is an optimisation: the database stays the truth */
+        memset(grown + cache->capacity, 0, (capacity - cache->capacity) * sizeof *grown);
+        cache->rows = grown;
+        cache->capacity = capacity;
+    }
+    cache->rows[id] = (ledger_account_row_t){.account = loaded->account,
+                                             .last_transaction = loaded->last_transaction};
+}
+
+static int load_account(db_t *db, ledger_state_t *state, int64_t id, loaded_account_t *out,
+                        db_error_t *err)
+{
+    static const char sql[] =
+        "SELECT type, status, COALESCE(last_transaction, 0) FROM accounts WHERE id = ?";
     memset(out, 0, sizeof *out);
+    ledger_account_cache_t *cache = state->accounts;
+    if (cache && id > 0 && (size_t)id < cache->capacity && cache->rows[id].account.id == id) {
+        out->found = 1;
+        out->account = cache->rows[id].account;
+        out->last_transaction = cache->rows[id].last_transaction;
+        return 0;
+    }
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, id);
@@ -27,8 +67,31 @@ static int load_account(db_t *db, int64_t id, loaded_account_t *out, db_error_t 
         out->account.id = id;
         ledger_account_type_parse(db_column_text(stmt, 0), &out->account.type);
         out->account.open = strcmp(db_column_text(stmt, 1), "open") == 0;
+        out->last_transaction = db_column_int64(stmt, 2);
+        account_cache_put(cache, out);
     }
     db_reset(stmt);
+    return 0;
+}
+
+/* Makes transaction tx_id the head of the accounts' chains (from may be NULL). */
+static int accounts_chain(db_t *db, ledger_state_t *state, loaded_account_t *from,
+                          loaded_account_t *to, int64_t tx_id, db_error_t *err)
+{
+    static const char sql[] = "UPDATE accounts SET last_transaction = ? WHERE id = ? OR id = ?";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, tx_id);
+    db_bind_int64(stmt, 2, to->account.id);
+    db_bind_int64(stmt, 3, from ? from->account.id : to->account.id);
+    int rc = db_step_done(stmt, err);
+    if (rc < 0) return rc;
+    to->last_transaction = tx_id;
+    account_cache_put(state->accounts, to);
+    if (from) {
+        from->last_transaction = tx_id;
+        account_cache_put(state->accounts, from);
+    }
     return 0;
 }
 
@@ -127,7 +190,8 @@ static int load_explicit(db_t *db, const ledger_request_t *r, block_list_t *list
         if (rc < 0) return rc;
         if (!found || block.account_id != r->from) continue;
         int seen = 0;
-        for (size_t j = 0; j < list->count && !seen; j++) seen = list->items[j].id == block.id;
+        for (size_t j = 0; j < list->count && !seen; j++)
+            seen = list->items[j].id == block.id;
         if (!seen && block_list_push(list, &block) < 0)
             return db_error_set(err, DB_ERROR, "out of memory");
     }
@@ -172,18 +236,21 @@ static int block_delete(db_t *db, int64_t id, db_error_t *err)
     return db_step_done(stmt, err);
 }
 
-/* Loads the block whose `column` serial equals serial, if any (*found says). */
+/* Loads the block that ends at serial (by_last) or starts at serial; *found says whether one
+ * exists. Both use the unique index on last_serial. */
 static int block_neighbour(db_t *db, int by_last, int64_t serial, ledger_block_t *out, int *found,
                            db_error_t *err)
 {
     static const char by_last_sql[] = "SELECT id, issuance_id, first_serial, last_serial, "
                                       "vintage, unit_type, account_id FROM blocks "
                                       "WHERE last_serial = ?";
-    static const char by_first_sql[] = "SELECT id, issuance_id, first_serial, last_serial, "
-                                       "vintage, unit_type, account_id FROM blocks "
-                                       "WHERE first_serial = ?";
+    if (!by_last) {
+        int rc = block_containing(db, serial, out, found, err);
+        if (rc == 0 && *found && out->first != serial) *found = 0;
+        return rc;
+    }
     *found = 0;
-    db_stmt_t *stmt = db_prepare(db, by_last ? by_last_sql : by_first_sql, err);
+    db_stmt_t *stmt = db_prepare(db, by_last_sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, serial);
     int rc = db_step(stmt, err);
@@ -217,8 +284,10 @@ static int block_place_merged(db_t *db, ledger_state_t *state, ledger_block_t mo
     /* Rows absorbed into `kept` are deleted first so the unique serial indexes never clash. */
     if (moved.id && moved.id != kept.id && (rc = block_delete(db, moved.id, err)) < 0) return rc;
     if (has_after) {
-        if (!kept.id && !moved.id) kept.id = after.id;
-        else if ((rc = block_delete(db, after.id, err)) < 0) return rc;
+        if (!kept.id && !moved.id)
+            kept.id = after.id;
+        else if ((rc = block_delete(db, after.id, err)) < 0)
+            return rc;
     }
     if (kept.id) return block_update(db, &kept, err);
     kept.id = state->next_block_id++;
@@ -238,7 +307,8 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
     int rc;
     if (has_before && (rc = block_update(db, &before, err)) < 0) return rc;
     if (has_after) {
-        if (!has_before) rc = block_update(db, &after, err);
+        if (!has_before)
+            rc = block_update(db, &after, err);
         else {
             after.id = state->next_block_id++;
             rc = block_insert(db, &after, err);
@@ -296,12 +366,14 @@ static int idempotency_lookup(db_t *db, const ledger_request_t *r, const char *h
     return 0;
 }
 
-static int transaction_insert(db_t *db, const ledger_state_t *state, const ledger_request_t *r,
-                              int64_t id, int64_t quantity, const char *hash, db_error_t *err)
+static int transaction_insert(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                              loaded_account_t *from, loaded_account_t *to, int64_t id,
+                              int64_t quantity, const char *hash, db_error_t *err)
 {
     static const char sql[] = "INSERT INTO transactions(id, type, from_account, to_account, "
-                              "quantity, status, actor, idempotency_key, request_hash, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?)";
+                              "quantity, status, actor, idempotency_key, request_hash, created_at, "
+                              "from_previous, to_previous) "
+                              "VALUES (?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?)";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, id);
@@ -313,7 +385,11 @@ static int transaction_insert(db_t *db, const ledger_state_t *state, const ledge
     db_bind_text(stmt, 7, r->idempotency_key);
     db_bind_text(stmt, 8, r->idempotency_key ? hash : NULL);
     db_bind_text(stmt, 9, state->now);
-    return db_step_done(stmt, err);
+    if (from && from->last_transaction) db_bind_int64(stmt, 10, from->last_transaction);
+    if (to->last_transaction) db_bind_int64(stmt, 11, to->last_transaction);
+    int rc = db_step_done(stmt, err);
+    if (rc < 0) return rc;
+    return accounts_chain(db, state, from, to, id, err);
 }
 
 static int transaction_block_insert(db_t *db, int64_t tx_id, const ledger_block_t *b,
@@ -357,7 +433,8 @@ static json_t *block_json(const ledger_block_t *b)
 }
 
 static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *r,
-                       ledger_result_t *result, const char *hash, db_error_t *err)
+                       loaded_account_t *to, ledger_result_t *result, const char *hash,
+                       db_error_t *err)
 {
     static const char sql[] = "INSERT INTO issuances(id, account_id, unit_type, vintage, "
                               "first_serial, last_serial, quantity, created_at) "
@@ -366,9 +443,12 @@ static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *
         ledger_result_reject(result, A6_CHECK_SERIAL_OVERFLOW, "quantity");
         return 0;
     }
-    ledger_block_t block = {.id = state->next_block_id++, .issuance_id = state->next_issuance_id++,
-                            .account_id = r->to, .first = state->next_serial,
-                            .last = state->next_serial + r->quantity - 1, .vintage = r->vintage,
+    ledger_block_t block = {.id = state->next_block_id++,
+                            .issuance_id = state->next_issuance_id++,
+                            .account_id = r->to,
+                            .first = state->next_serial,
+                            .last = state->next_serial + r->quantity - 1,
+                            .vintage = r->vintage,
                             .unit_type = r->unit_type};
     state->next_serial += r->quantity;
     int64_t tx_id = state->next_transaction_id++;
@@ -384,7 +464,7 @@ static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *
     db_bind_text(stmt, 8, state->now);
     int rc;
     if ((rc = db_step_done(stmt, err)) < 0 || (rc = block_insert(db, &block, err)) < 0 ||
-        (rc = transaction_insert(db, state, r, tx_id, r->quantity, hash, err)) < 0 ||
+        (rc = transaction_insert(db, state, r, NULL, to, tx_id, r->quantity, hash, err)) < 0 ||
         (rc = transaction_block_insert(db, tx_id, &block, err)) < 0)
         return rc;
     json_t *blocks = json_array();
@@ -410,8 +490,8 @@ static int choose_blocks(db_t *db, const ledger_request_t *r, block_list_t *held
     if (!*takes) return db_error_set(err, DB_ERROR, "out of memory");
     a6_check_t check;
     if (r->ranges) {
-        check = ledger_select_explicit(held->items, held->count, r->ranges, r->range_count,
-                                       *takes, quantity);
+        check = ledger_select_explicit(held->items, held->count, r->ranges, r->range_count, *takes,
+                                       quantity);
         *take_count = r->range_count;
         if (check == A6_OK && (r->vintage || r->unit_type != LEDGER_UNIT_ANY)) {
             for (size_t i = 0; i < *take_count; i++) {
@@ -438,7 +518,8 @@ static int choose_blocks(db_t *db, const ledger_request_t *r, block_list_t *held
 }
 
 static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r,
-                      ledger_result_t *result, const char *hash, db_error_t *err)
+                      loaded_account_t *from, loaded_account_t *to, ledger_result_t *result,
+                      const char *hash, db_error_t *err)
 {
     block_list_t held = {0};
     ledger_take_t *takes = NULL;
@@ -448,7 +529,8 @@ static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r
     if (rc < 0 || result->check != A6_OK) goto done;
 
     int64_t tx_id = state->next_transaction_id++;
-    if ((rc = transaction_insert(db, state, r, tx_id, quantity, hash, err)) < 0) goto done;
+    if ((rc = transaction_insert(db, state, r, from, to, tx_id, quantity, hash, err)) < 0)
+        goto done;
     json_t *blocks = json_array();
     for (size_t i = 0; i < take_count && rc >= 0; i++) {
         ledger_block_t *source = &held.items[takes[i].index];
@@ -457,10 +539,12 @@ static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r
         moved.last = takes[i].last;
         json_array_append_new(blocks, block_json(&moved));
         if ((rc = transaction_block_insert(db, tx_id, &moved, err)) < 0) break;
-        /* Reload the source: an earlier take of this request may have shrunk it. */
-        ledger_block_t current;
-        int found = 0;
-        if ((rc = block_containing(db, takes[i].first, &current, &found, err)) < 0) break;
+        /* An earlier take of this request from the same block changed it: reload it. */
+        ledger_block_t current = *source;
+        int found = 1, reused = 0;
+        for (size_t j = 0; j < i && !reused; j++)
+            reused = takes[j].index == takes[i].index;
+        if (reused && (rc = block_containing(db, takes[i].first, &current, &found, err)) < 0) break;
         if (!found || current.last < takes[i].last || current.account_id != r->from) {
             rc = db_error_set(err, DB_ERROR, "internal: block %lld changed during transaction",
                               (long long)source->id);
@@ -468,8 +552,10 @@ static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r
         }
         rc = block_move(db, state, &current, &takes[i], r->to, err);
     }
-    if (rc >= 0) rc = transaction_audit(db, state, r, tx_id, quantity, blocks, err);
-    else json_decref(blocks);
+    if (rc >= 0)
+        rc = transaction_audit(db, state, r, tx_id, quantity, blocks, err);
+    else
+        json_decref(blocks);
     if (rc >= 0) {
         result->check = A6_OK;
         result->id = tx_id;
@@ -492,8 +578,8 @@ static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_reque
         if (found) return 0;
     }
     loaded_account_t from = {0}, to;
-    if (r->from && (rc = load_account(db, r->from, &from, err)) < 0) return rc;
-    if ((rc = load_account(db, r->to, &to, err)) < 0) return rc;
+    if (r->from && (rc = load_account(db, state, r->from, &from, err)) < 0) return rc;
+    if ((rc = load_account(db, state, r->to, &to, err)) < 0) return rc;
     if (r->from && !from.found) {
         ledger_result_reject(result, A6_CHECK_ACCOUNT_NOT_FOUND, "from");
         return 0;
@@ -511,8 +597,8 @@ static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_reque
         ledger_result_reject(result, check, field);
         return 0;
     }
-    if (r->tx_type == LEDGER_TX_ISSUE) return apply_issue(db, state, r, result, hash, err);
-    return apply_move(db, state, r, result, hash, err);
+    if (r->tx_type == LEDGER_TX_ISSUE) return apply_issue(db, state, r, &to, result, hash, err);
+    return apply_move(db, state, r, &from, &to, result, hash, err);
 }
 
 static int apply_account_open(db_t *db, ledger_state_t *state, const ledger_request_t *r,
@@ -534,10 +620,13 @@ static int apply_account_open(db_t *db, ledger_state_t *state, const ledger_requ
                                 ledger_account_type_name(r->account_type), "party", r->party);
     char object[40];
     snprintf(object, sizeof object, "account/%lld", (long long)id);
-    rc = audit_append(db, &state->chain, state->now, r->actor, "account.open", object, payload,
-                      err);
+    rc =
+        audit_append(db, &state->chain, state->now, r->actor, "account.open", object, payload, err);
     json_decref(payload);
     if (rc < 0) return rc;
+    loaded_account_t opened = {.account = {.id = id, .type = r->account_type, .open = true},
+                               .found = 1};
+    account_cache_put(state->accounts, &opened);
     result->check = A6_OK;
     result->id = id;
     return 0;
@@ -551,7 +640,7 @@ static int apply_account_close(db_t *db, ledger_state_t *state, const ledger_req
     static const char close_sql[] =
         "UPDATE accounts SET status = 'closed', closed_at = ? WHERE id = ?";
     loaded_account_t account;
-    int rc = load_account(db, r->account_id, &account, err);
+    int rc = load_account(db, state, r->account_id, &account, err);
     if (rc < 0) return rc;
     if (!account.found) {
         ledger_result_reject(result, A6_CHECK_ACCOUNT_NOT_FOUND, "account");
@@ -579,6 +668,8 @@ static int apply_account_close(db_t *db, ledger_state_t *state, const ledger_req
                       err);
     json_decref(payload);
     if (rc < 0) return rc;
+    account.account.open = false;
+    account_cache_put(state->accounts, &account);
     result->check = A6_OK;
     result->id = r->account_id;
     return 0;

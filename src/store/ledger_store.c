@@ -59,8 +59,8 @@ static json_t *account_json(db_stmt_t *stmt)
 {
     json_t *account = json_pack("{sI ss ss ss ss ss}", "id", (json_int_t)db_column_int64(stmt, 0),
                                 "holder", db_column_text(stmt, 1), "type", db_column_text(stmt, 2),
-                                "party", db_column_text(stmt, 3), "status",
-                                db_column_text(stmt, 4), "opened_at", db_column_text(stmt, 5));
+                                "party", db_column_text(stmt, 3), "status", db_column_text(stmt, 4),
+                                "opened_at", db_column_text(stmt, 5));
     if (account && !db_column_is_null(stmt, 6))
         json_object_set_new(account, "closed_at", json_string(db_column_text(stmt, 6)));
     return account;
@@ -88,7 +88,8 @@ json_t *ledger_query_accounts(db_t *db, db_error_t *err)
     if (!stmt) return NULL;
     json_t *accounts = json_array();
     int rc;
-    while ((rc = db_step(stmt, err)) == DB_ROW) json_array_append_new(accounts, account_json(stmt));
+    while ((rc = db_step(stmt, err)) == DB_ROW)
+        json_array_append_new(accounts, account_json(stmt));
     db_reset(stmt);
     if (rc < 0) {
         json_decref(accounts);
@@ -113,12 +114,12 @@ json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
     while ((rc = db_step(stmt, err)) == DB_ROW) {
         int64_t first = db_column_int64(stmt, 0), last = db_column_int64(stmt, 1);
         total += last - first + 1;
-        json_array_append_new(
-            blocks, json_pack("{sI sI sI sI ss sI}", "first", (json_int_t)first, "last",
-                              (json_int_t)last, "quantity", (json_int_t)(last - first + 1),
-                              "vintage", (json_int_t)db_column_int64(stmt, 2), "unit_type",
-                              db_column_text(stmt, 3), "issuance",
-                              (json_int_t)db_column_int64(stmt, 4)));
+        json_array_append_new(blocks, json_pack("{sI sI sI sI ss sI}", "first", (json_int_t)first,
+                                                "last", (json_int_t)last, "quantity",
+                                                (json_int_t)(last - first + 1), "vintage",
+                                                (json_int_t)db_column_int64(stmt, 2), "unit_type",
+                                                db_column_text(stmt, 3), "issuance",
+                                                (json_int_t)db_column_int64(stmt, 4)));
     }
     db_reset(stmt);
     if (rc < 0) {
@@ -131,36 +132,73 @@ json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
 
 static json_t *transaction_json(db_stmt_t *stmt)
 {
-    json_t *tx = json_pack("{sI ss sI sI ss ss ss}", "id", (json_int_t)db_column_int64(stmt, 0),
-                           "type", db_column_text(stmt, 1), "to",
-                           (json_int_t)db_column_int64(stmt, 3), "quantity",
-                           (json_int_t)db_column_int64(stmt, 4), "status",
-                           db_column_text(stmt, 5), "actor", db_column_text(stmt, 6), "created_at",
-                           db_column_text(stmt, 7));
+    json_t *tx =
+        json_pack("{sI ss sI sI ss ss ss}", "id", (json_int_t)db_column_int64(stmt, 0), "type",
+                  db_column_text(stmt, 1), "to", (json_int_t)db_column_int64(stmt, 3), "quantity",
+                  (json_int_t)db_column_int64(stmt, 4), "status", db_column_text(stmt, 5), "actor",
+                  db_column_text(stmt, 6), "created_at", db_column_text(stmt, 7));
     if (tx && !db_column_is_null(stmt, 2))
         json_object_set_new(tx, "from", json_integer(db_column_int64(stmt, 2)));
     return tx;
+}
+
+/* Appends the transactions of one account, newest first, by following its chain. */
+static int history_of_account(db_t *db, int64_t account_id, int64_t limit, json_t *list,
+                              db_error_t *err)
+{
+    static const char head_sql[] =
+        "SELECT COALESCE(last_transaction, 0) FROM accounts WHERE id = ?";
+    static const char tx_sql[] = "SELECT id, type, from_account, to_account, quantity, status, "
+                                 "actor, created_at, COALESCE(from_previous, 0), "
+                                 "COALESCE(to_previous, 0) FROM transactions WHERE id = ?";
+    db_stmt_t *stmt = db_prepare(db, head_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, account_id);
+    int rc = db_step(stmt, err);
+    int64_t next = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    for (int64_t count = 0; next > 0 && count < limit; count++) {
+        if (!(stmt = db_prepare(db, tx_sql, err))) return DB_ERROR;
+        db_bind_int64(stmt, 1, next);
+        if ((rc = db_step(stmt, err)) != DB_ROW) {
+            db_reset(stmt);
+            return rc < 0 ? rc
+                          : db_error_set(err, DB_ERROR, "broken history chain at %lld",
+                                         (long long)next);
+        }
+        json_array_append_new(list, transaction_json(stmt));
+        int64_t current = next;
+        next = db_column_int64(stmt, 2) == account_id ? db_column_int64(stmt, 8)
+                                                      : db_column_int64(stmt, 9);
+        db_reset(stmt);
+        if (next >= current)
+            return db_error_set(err, DB_ERROR, "history chain loops at %lld", (long long)current);
+    }
+    return 0;
 }
 
 json_t *ledger_query_history(db_t *db, int64_t account_id, int64_t limit, db_error_t *err)
 {
     static const char all_sql[] = "SELECT id, type, from_account, to_account, quantity, status, "
                                   "actor, created_at FROM transactions ORDER BY id DESC LIMIT ?";
-    static const char account_sql[] =
-        "SELECT id, type, from_account, to_account, quantity, status, actor, created_at "
-        "FROM transactions WHERE from_account = ? OR to_account = ? ORDER BY id DESC LIMIT ?";
-    db_stmt_t *stmt = db_prepare(db, account_id ? account_sql : all_sql, err);
-    if (!stmt) return NULL;
-    if (account_id) {
-        db_bind_int64(stmt, 1, account_id);
-        db_bind_int64(stmt, 2, account_id);
-        db_bind_int64(stmt, 3, limit);
-    } else {
-        db_bind_int64(stmt, 1, limit);
-    }
     json_t *list = json_array();
+    if (account_id) {
+        if (history_of_account(db, account_id, limit, list, err) < 0) {
+            json_decref(list);
+            return NULL;
+        }
+        return list;
+    }
+    db_stmt_t *stmt = db_prepare(db, all_sql, err);
+    if (!stmt) {
+        json_decref(list);
+        return NULL;
+    }
+    db_bind_int64(stmt, 1, limit);
     int rc;
-    while ((rc = db_step(stmt, err)) == DB_ROW) json_array_append_new(list, transaction_json(stmt));
+    while ((rc = db_step(stmt, err)) == DB_ROW)
+        json_array_append_new(list, transaction_json(stmt));
     db_reset(stmt);
     if (rc < 0) {
         json_decref(list);

@@ -11,6 +11,21 @@
 #include "clock.h"
 #include "db.h"
 
+/* The writer's copy of every account's type and status, indexed by id (accounts change only
+ * through the writer). Emptied whenever a change is rolled back after a storage failure. */
+typedef struct ledger_account_row {
+    ledger_account_t account; /* account.id 0 marks an empty slot */
+    int64_t last_transaction; /* head of the account's transaction chain, 0 when none */
+} ledger_account_row_t;
+
+typedef struct ledger_account_cache {
+    ledger_account_row_t *rows; /* rows[id] */
+    size_t capacity;
+} ledger_account_cache_t;
+
+void ledger_account_cache_clear(ledger_account_cache_t *cache);
+void ledger_account_cache_release(ledger_account_cache_t *cache);
+
 /* What the single writer remembers between commands: the next ids and the audit chain head.
  * Copied before each command so a rolled-back savepoint also rolls this back. */
 typedef struct ledger_state {
@@ -20,7 +35,8 @@ typedef struct ledger_state {
     int64_t next_block_id;
     int64_t next_serial;
     audit_chain_t chain;
-    char now[CLOCK_ISO_SIZE]; /* time stamped on every change of the current batch */
+    ledger_account_cache_t *accounts; /* shared by every copy of the state; may be NULL */
+    char now[CLOCK_ISO_SIZE];         /* time stamped on every change of the current batch */
 } ledger_state_t;
 
 /* Opens a database for writing and brings its schema up to date. */

@@ -19,12 +19,15 @@ typedef struct replay_account {
     char type[32];
     char party[4];
     int open;
+    int64_t last_transaction;
 } replay_account_t;
 
 typedef struct replay_transaction {
     int64_t id;
     int64_t from;
     int64_t to;
+    int64_t from_previous;
+    int64_t to_previous;
     int64_t quantity;
     char type[16];
 } replay_transaction_t;
@@ -117,8 +120,11 @@ static int replay_transaction(replay_t *r, int64_t seq, const char *action, json
             return problem(r, "audit record %lld: malformed block", (long long)seq);
         a6_check_t check;
         if (issue) {
-            ledger_block_t block = {.issuance_id = issuance, .account_id = to, .first = first,
-                                    .last = last, .vintage = (int32_t)vintage};
+            ledger_block_t block = {.issuance_id = issuance,
+                                    .account_id = to,
+                                    .first = first,
+                                    .last = last,
+                                    .vintage = (int32_t)vintage};
             if (!unit || ledger_unit_type_parse(unit, &block.unit_type) != A6_OK)
                 return problem(r, "audit record %lld: unknown unit type", (long long)seq);
             check = serial_map_issue(&r->map, &block);
@@ -138,8 +144,20 @@ static int replay_transaction(replay_t *r, int64_t seq, const char *action, json
     r->transactions = grow(r->transactions, &r->transaction_capacity, r->transaction_count,
                            sizeof *r->transactions);
     if (!r->transactions) return problem(r, "out of memory");
+    replay_account_t *from_account = from ? account_find(r, from) : NULL;
+    replay_account_t *to_account = account_find(r, to);
+    if ((from && !from_account) || !to_account)
+        return problem(r, "audit record %lld: transaction names an unknown account",
+                       (long long)seq);
     replay_transaction_t *t = &r->transactions[r->transaction_count++];
-    *t = (replay_transaction_t){.id = id, .from = from, .to = to, .quantity = quantity};
+    *t = (replay_transaction_t){.id = id,
+                                .from = from,
+                                .to = to,
+                                .quantity = quantity,
+                                .from_previous = from ? from_account->last_transaction : 0,
+                                .to_previous = to_account->last_transaction};
+    if (from_account) from_account->last_transaction = id;
+    to_account->last_transaction = id;
     snprintf(t->type, sizeof t->type, "%s", action + strlen("transaction."));
     return 0;
 }
@@ -155,8 +173,10 @@ static int replay_record(replay_t *r, int64_t seq, const char *action, const cha
     } else if (strcmp(action, "account.close") == 0) {
         json_int_t id = 0;
         replay_account_t *a = json_unpack(p, "{sI}", "id", &id) == 0 ? account_find(r, id) : NULL;
-        if (!a) bad = problem(r, "audit record %lld: closes an unknown account", (long long)seq);
-        else a->open = 0;
+        if (!a)
+            bad = problem(r, "audit record %lld: closes an unknown account", (long long)seq);
+        else
+            a->open = 0;
     } else if (strncmp(action, "transaction.", 12) == 0) {
         bad = replay_transaction(r, seq, action, p);
     }
@@ -177,8 +197,10 @@ static int verify_chain(db_t *db, replay_t *r, db_error_t *err)
     int64_t expected = 1;
     int rc;
     while ((rc = db_step(stmt, err)) == DB_ROW && r->report->consistent) {
-        audit_record_t rec = {.seq = db_column_int64(stmt, 0), .time = db_column_text(stmt, 1),
-                              .actor = db_column_text(stmt, 2), .action = db_column_text(stmt, 3),
+        audit_record_t rec = {.seq = db_column_int64(stmt, 0),
+                              .time = db_column_text(stmt, 1),
+                              .actor = db_column_text(stmt, 2),
+                              .action = db_column_text(stmt, 3),
                               .object = db_column_text(stmt, 4),
                               .payload = db_column_text(stmt, 5),
                               .prev_hash = db_column_text(stmt, 6)};
@@ -203,7 +225,8 @@ static int verify_chain(db_t *db, replay_t *r, db_error_t *err)
 
 static int compare_accounts(db_t *db, replay_t *r, db_error_t *err)
 {
-    static const char sql[] = "SELECT id, holder, type, party, status FROM accounts ORDER BY id";
+    static const char sql[] = "SELECT id, holder, type, party, status, "
+                              "COALESCE(last_transaction, 0) FROM accounts ORDER BY id";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     size_t i = 0;
@@ -216,7 +239,8 @@ static int compare_accounts(db_t *db, replay_t *r, db_error_t *err)
         else if (strcmp(a->holder, db_column_text(stmt, 1)) ||
                  strcmp(a->type, db_column_text(stmt, 2)) ||
                  strcmp(a->party, db_column_text(stmt, 3)) ||
-                 strcmp(a->open ? "open" : "closed", db_column_text(stmt, 4)))
+                 strcmp(a->open ? "open" : "closed", db_column_text(stmt, 4)) ||
+                 a->last_transaction != db_column_int64(stmt, 5))
             problem(r, "accounts row %lld: differs from the audit log", (long long)id);
         i++;
     }
@@ -231,7 +255,8 @@ static int compare_accounts(db_t *db, replay_t *r, db_error_t *err)
 
 static int compare_transactions(db_t *db, replay_t *r, db_error_t *err)
 {
-    static const char sql[] = "SELECT id, type, COALESCE(from_account, 0), to_account, quantity "
+    static const char sql[] = "SELECT id, type, COALESCE(from_account, 0), to_account, quantity, "
+                              "COALESCE(from_previous, 0), COALESCE(to_previous, 0) "
                               "FROM transactions ORDER BY id";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
@@ -243,7 +268,9 @@ static int compare_transactions(db_t *db, replay_t *r, db_error_t *err)
         if (!t || t->id != id)
             problem(r, "transactions row %lld: not in the audit log", (long long)id);
         else if (strcmp(t->type, db_column_text(stmt, 1)) || t->from != db_column_int64(stmt, 2) ||
-                 t->to != db_column_int64(stmt, 3) || t->quantity != db_column_int64(stmt, 4))
+                 t->to != db_column_int64(stmt, 3) || t->quantity != db_column_int64(stmt, 4) ||
+                 t->from_previous != db_column_int64(stmt, 5) ||
+                 t->to_previous != db_column_int64(stmt, 6))
             problem(r, "transactions row %lld: differs from the audit log", (long long)id);
         i++;
     }

@@ -22,7 +22,8 @@ static const migration_t migrations[] = {
         "  party TEXT NOT NULL,"
         "  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),"
         "  opened_at TEXT NOT NULL,"
-        "  closed_at TEXT);"
+        "  closed_at TEXT,"
+        "  last_transaction INTEGER);"
         "CREATE TABLE issuances ("
         "  id INTEGER PRIMARY KEY,"
         "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
@@ -41,7 +42,6 @@ static const migration_t migrations[] = {
         "  vintage INTEGER NOT NULL,"
         "  unit_type TEXT NOT NULL);"
         "CREATE INDEX blocks_by_account ON blocks(account_id, vintage, first_serial);"
-        "CREATE UNIQUE INDEX blocks_by_first ON blocks(first_serial);"
         "CREATE UNIQUE INDEX blocks_by_last ON blocks(last_serial);"
         "CREATE TABLE transactions ("
         "  id INTEGER PRIMARY KEY,"
@@ -53,9 +53,11 @@ static const migration_t migrations[] = {
         "  actor TEXT NOT NULL,"
         "  idempotency_key TEXT UNIQUE,"
         "  request_hash TEXT,"
-        "  created_at TEXT NOT NULL);"
-        "CREATE INDEX transactions_by_from ON transactions(from_account, id);"
-        "CREATE INDEX transactions_by_to ON transactions(to_account, id);"
+        "  created_at TEXT NOT NULL,"
+        /* Each account's transactions form a chain, newest first (accounts.last_transaction):
+         * history reads follow it without per-account indexes that every write would scatter. */
+        "  from_previous INTEGER,"
+        "  to_previous INTEGER);"
         "CREATE TABLE transaction_blocks ("
         "  transaction_id INTEGER NOT NULL REFERENCES transactions(id),"
         "  issuance_id INTEGER NOT NULL REFERENCES issuances(id),"
@@ -112,8 +114,7 @@ int schema_migrate(db_t *db, db_error_t *err)
         snprintf(record, sizeof record,
                  "INSERT INTO schema_migrations(version, applied_at) VALUES (%d, '%s')",
                  migrations[i].version, now);
-        if ((rc = db_exec(db, migrations[i].sql, err)) < 0 ||
-            (rc = db_exec(db, record, err)) < 0) {
+        if ((rc = db_exec(db, migrations[i].sql, err)) < 0 || (rc = db_exec(db, record, err)) < 0) {
             db_error_t ignored;
             db_rollback(db, &ignored);
             return rc;

@@ -99,6 +99,9 @@ msg=$("$a6reg" transfer --from "$gov" --to "$pp" --quantity 0 2>&1 >/dev/null)
 case "$msg" in *1001*quantity*) ok "text error names the check code and the field" ;; *) not_ok "text error names the check code and the field" "$msg" ;; esac
 
 check "history lists transactions" 1 "$("$a6reg" history --json | json 'int(len(d) >= 6)')"
+check "account history: only its transactions, newest first" "cancel retire transfer" \
+    "$("$a6reg" history "$pp" --json | json '" ".join(t["type"] for t in d)')"
+check "account history --limit" 1 "$("$a6reg" history "$gov" --limit 1 --json | json 'len(d)')"
 "$a6reg" verify >/dev/null; check "verify passes on a clean registry" 0 $?
 sqlite3 "$A6REG_DB" "UPDATE blocks SET account_id = $jp WHERE account_id = $pp AND vintage = 2019"
 msg=$("$a6reg" verify 2>&1)

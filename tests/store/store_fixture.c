@@ -1,11 +1,12 @@
-/* store_fixture.c: temporary databases, one-line requests and table fingerprints for store tests. */
+/* store_fixture.c: temporary databases, one-line requests and table fingerprints for store tests.
+ */
 #include "store_fixture.h"
 
+#include <cmocka.h>
 #include <setjmp.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,11 @@ void fixture_db_remove(const char *path)
 
 int64_t fixture_open_account(writer_t *w, const char *holder, ledger_account_type_t type)
 {
-    ledger_request_t r = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN, .actor = "test", .holder = holder,
-                          .account_type = type, .party = "VNM"};
+    ledger_request_t r = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,
+                          .actor = "test",
+                          .holder = holder,
+                          .account_type = type,
+                          .party = "VNM"};
     ledger_result_t result;
     writer_submit(w, &r, &result);
     assert_int_equal(result.store_error, 0);
@@ -50,9 +54,13 @@ int64_t fixture_open_account(writer_t *w, const char *holder, ledger_account_typ
 
 int64_t fixture_issue(writer_t *w, int64_t to, int64_t quantity, int32_t vintage)
 {
-    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "test",
-                          .tx_type = LEDGER_TX_ISSUE, .to = to, .quantity = quantity,
-                          .vintage = vintage, .unit_type = LEDGER_UNIT_JCM_CREDIT};
+    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
+                          .actor = "test",
+                          .tx_type = LEDGER_TX_ISSUE,
+                          .to = to,
+                          .quantity = quantity,
+                          .vintage = vintage,
+                          .unit_type = LEDGER_UNIT_JCM_CREDIT};
     ledger_result_t result;
     writer_submit(w, &r, &result);
     assert_int_equal(result.store_error, 0);
@@ -63,8 +71,12 @@ int64_t fixture_issue(writer_t *w, int64_t to, int64_t quantity, int32_t vintage
 ledger_result_t fixture_transaction(writer_t *w, ledger_tx_type_t type, int64_t from, int64_t to,
                                     int64_t quantity)
 {
-    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "test", .tx_type = type,
-                          .from = from, .to = to, .quantity = quantity};
+    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
+                          .actor = "test",
+                          .tx_type = type,
+                          .from = from,
+                          .to = to,
+                          .quantity = quantity};
     ledger_result_t result;
     writer_submit(w, &r, &result);
     return result;

@@ -1,10 +1,10 @@
 /* test_tamper.c: edits the SQLite file behind a6reg's back, one row at a time, and checks that
  * verify reports the first inconsistent record each time (and passes on the untouched copy). */
+#include <cmocka.h>
 #include <setjmp.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -133,6 +133,12 @@ static void test_transaction_quantity_edited(void **state)
                    "transactions row");
 }
 
+static void test_history_chain_cut(void **state)
+{
+    expect_problem("UPDATE transactions SET from_previous = NULL WHERE from_previous IS NOT NULL",
+                   "transactions row");
+}
+
 static void test_account_reopened(void **state)
 {
     expect_problem("UPDATE accounts SET status = 'open' WHERE status = 'closed'", "accounts row 4");
@@ -155,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_audit_record_deleted),
         cmocka_unit_test(test_audit_rehashed_by_forger),
         cmocka_unit_test(test_transaction_quantity_edited),
+        cmocka_unit_test(test_history_chain_cut),
         cmocka_unit_test(test_account_reopened),
         cmocka_unit_test(test_account_holder_renamed),
     };

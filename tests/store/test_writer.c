@@ -1,10 +1,10 @@
 /* test_writer.c: the single writer against a real SQLite file: concurrent conflicting transfers,
  * idempotency, durability, and bad input that must leave every table unchanged. */
+#include <cmocka.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "store/ledger_store.h"
@@ -30,10 +30,14 @@ static void *race_main(void *arg)
 {
     race_t *race = arg;
     for (int i = 0; i < race->attempts; i++) {
-        ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "race",
-                              .tx_type = LEDGER_TX_TRANSFER, .from = race->from, .to = race->to,
+        ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
+                              .actor = "race",
+                              .tx_type = LEDGER_TX_TRANSFER,
+                              .from = race->from,
+                              .to = race->to,
                               .quantity = race->ranges ? 0 : race->quantity,
-                              .ranges = race->ranges, .range_count = race->range_count};
+                              .ranges = race->ranges,
+                              .range_count = race->range_count};
         ledger_result_t result;
         writer_submit(race->writer, &r, &result);
         if (result.store_error == 0 && result.check == A6_OK)
@@ -65,7 +69,8 @@ static void test_concurrent_quantity_race(void **state)
         races[t] = (race_t){.writer = w, .from = source, .quantity = 7, .attempts = 40};
         races[t].to = fixture_open_account(w, "Racer", LEDGER_ACCOUNT_HOLDING);
     }
-    for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, race_main, &races[t]);
+    for (int t = 0; t < THREADS; t++)
+        pthread_create(&threads[t], NULL, race_main, &races[t]);
     int accepted = 0;
     for (int t = 0; t < THREADS; t++) {
         pthread_join(threads[t], NULL);
@@ -101,11 +106,12 @@ static void test_concurrent_explicit_block_race(void **state)
     race_t races[THREADS];
     pthread_t threads[THREADS];
     for (int t = 0; t < THREADS; t++) {
-        races[t] = (race_t){.writer = w, .from = source, .ranges = wanted, .range_count = 2,
-                            .attempts = 3};
+        races[t] = (race_t){
+            .writer = w, .from = source, .ranges = wanted, .range_count = 2, .attempts = 3};
         races[t].to = fixture_open_account(w, "Racer", LEDGER_ACCOUNT_HOLDING);
     }
-    for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, race_main, &races[t]);
+    for (int t = 0; t < THREADS; t++)
+        pthread_create(&threads[t], NULL, race_main, &races[t]);
     int accepted = 0;
     for (int t = 0; t < THREADS; t++) {
         pthread_join(threads[t], NULL);
@@ -129,8 +135,12 @@ static void test_idempotency_key(void **state)
     int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
     int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
     fixture_issue(w, a, 100, 2020);
-    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "test",
-                          .tx_type = LEDGER_TX_TRANSFER, .from = a, .to = b, .quantity = 10,
+    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
+                          .actor = "test",
+                          .tx_type = LEDGER_TX_TRANSFER,
+                          .from = a,
+                          .to = b,
+                          .quantity = 10,
                           .idempotency_key = "order-42"};
     ledger_result_t first, second, different;
     writer_submit(w, &r, &first);
@@ -177,19 +187,27 @@ static void test_bad_input_changes_nothing(void **state)
     int64_t closed = fixture_open_account(w, "Closed", LEDGER_ACCOUNT_HOLDING);
     int64_t retired = fixture_open_account(w, "Retired", LEDGER_ACCOUNT_RETIREMENT);
     fixture_issue(w, a, 100, 2020);
-    ledger_request_t close = {.kind = LEDGER_REQUEST_ACCOUNT_CLOSE, .actor = "t",
-                              .account_id = closed};
+    ledger_request_t close = {
+        .kind = LEDGER_REQUEST_ACCOUNT_CLOSE, .actor = "t", .account_id = closed};
     ledger_result_t result;
     writer_submit(w, &close, &result);
     assert_int_equal(result.check, A6_OK);
-    ledger_request_t keyed = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "t",
-                              .tx_type = LEDGER_TX_TRANSFER, .from = a, .to = b, .quantity = 1,
+    ledger_request_t keyed = {.kind = LEDGER_REQUEST_TRANSACTION,
+                              .actor = "t",
+                              .tx_type = LEDGER_TX_TRANSFER,
+                              .from = a,
+                              .to = b,
+                              .quantity = 1,
                               .idempotency_key = "k"};
     writer_submit(w, &keyed, &result);
     assert_int_equal(result.check, A6_OK);
 
-    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION, .actor = "t",
-                          .tx_type = LEDGER_TX_TRANSFER, .from = a, .to = b, .quantity = 5};
+    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
+                          .actor = "t",
+                          .tx_type = LEDGER_TX_TRANSFER,
+                          .from = a,
+                          .to = b,
+                          .quantity = 5};
     ledger_request_t bad = r;
     bad.to = 999;
     assert_rejected_unchanged(w, path, &bad, A6_CHECK_ACCOUNT_NOT_FOUND, "to");
@@ -231,8 +249,8 @@ static void test_bad_input_changes_nothing(void **state)
     bad = r;
     bad.tx_type = LEDGER_TX_RETIRE;
     assert_rejected_unchanged(w, path, &bad, A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED, "to");
-    ledger_request_t close_full = {.kind = LEDGER_REQUEST_ACCOUNT_CLOSE, .actor = "t",
-                                   .account_id = a};
+    ledger_request_t close_full = {
+        .kind = LEDGER_REQUEST_ACCOUNT_CLOSE, .actor = "t", .account_id = a};
     assert_rejected_unchanged(w, path, &close_full, A6_CHECK_ACCOUNT_NOT_EMPTY, "account");
     writer_stop(w);
     assert_true(fixture_verify(path, NULL, 0));
@@ -254,8 +272,11 @@ static void test_rejection_inside_batch(void **state)
     race_t races[THREADS];
     pthread_t threads[THREADS];
     for (int t = 0; t < THREADS; t++) {
-        races[t] = (race_t){.writer = w, .from = t % 2 ? a : b, .to = t % 2 ? b : a,
-                            .quantity = 3, .attempts = 200};
+        races[t] = (race_t){.writer = w,
+                            .from = t % 2 ? a : b,
+                            .to = t % 2 ? b : a,
+                            .quantity = 3,
+                            .attempts = 200};
         pthread_create(&threads[t], NULL, race_main, &races[t]);
     }
     for (int t = 0; t < THREADS; t++) {
