@@ -2,11 +2,11 @@
  */
 #include "store_fixture.h"
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

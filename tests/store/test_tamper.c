@@ -1,10 +1,10 @@
 /* test_tamper.c: edits the SQLite file behind a6reg's back, one row at a time, and checks that
  * verify reports the first inconsistent record each time (and passes on the untouched copy). */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* test_writer.c: the single writer against a real SQLite file: concurrent conflicting transfers,
  * idempotency, durability, and bad input that must leave every table unchanged. */
-#include <cmocka.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
 #include <string.h>
 
 #include "store/ledger_store.h"
