@@ -62,6 +62,8 @@ typedef struct figure {
     size_t batch_max;
     double rate;
     double mean_batch;
+    double apply_us_per_request; /* writer time applying, per request */
+    double commit_us_per_batch;  /* writer time committing, per batch */
 } figure_t;
 
 static double now_seconds(void)
@@ -254,7 +256,12 @@ static int measure(run_t *run, client_t *clients, const options_t *o, figure_t *
     pthread_barrier_destroy(&run->go);
     uint64_t batches = after.batches - before.batches;
     f->rate = (double)transfers / elapsed;
-    f->mean_batch = batches ? (double)(after.requests - before.requests) / (double)batches : 0;
+    uint64_t requests = after.requests - before.requests;
+    f->mean_batch = batches ? (double)requests / (double)batches : 0;
+    f->apply_us_per_request =
+        requests ? (double)(after.apply_ns - before.apply_ns) / 1e3 / (double)requests : 0;
+    f->commit_us_per_batch =
+        batches ? (double)(after.commit_ns - before.commit_ns) / 1e3 / (double)batches : 0;
     return atomic_load(&run->failed) ? -1 : 0;
 }
 
@@ -365,6 +372,8 @@ static int run_figure(const options_t *o, figure_t *f)
     if (rc == 0) {
         printf("transfers_per_s_%s %.0f transfers/s\n", f->name, f->rate);
         printf("mean_batch_size_%s %.1f requests\n", f->name, f->mean_batch);
+        printf("writer_apply_%s %.1f us/request\n", f->name, f->apply_us_per_request);
+        printf("writer_commit_%s %.1f us/batch\n", f->name, f->commit_us_per_batch);
         fflush(stdout);
         rc = verify(f, clients, o->clients);
     }

@@ -2,6 +2,7 @@
 #include "audit.h"
 
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +58,75 @@ void audit_record_hash(const audit_record_t *record, char out[AUDIT_HASH_HEX_SIZ
     sodium_bin2hex(out, AUDIT_HASH_HEX_SIZE, digest, sizeof digest);
 }
 
-int audit_append(db_t *db, audit_chain_t *chain, const char *time, const char *actor,
-                 const char *action, const char *object, const json_t *payload, db_error_t *err)
+void audit_text_init(audit_text_t *text)
+{
+    text->data = text->inline_buffer;
+    text->length = 0;
+    text->capacity = sizeof text->inline_buffer;
+    text->data[0] = '\0';
+}
+
+static bool text_reserve(audit_text_t *text, size_t extra)
+{
+    if (!text->data) return false;
+    if (text->length + extra < text->capacity) return true;
+    size_t capacity = text->capacity * 2;
+    while (capacity <= text->length + extra)
+        capacity *= 2;
+    char *grown =
+        text->data == text->inline_buffer ? malloc(capacity) : realloc(text->data, capacity);
+    if (!grown) {
+        if (text->data != text->inline_buffer) free(text->data);
+        text->data = NULL;
+        return false;
+    }
+    if (text->data == text->inline_buffer) memcpy(grown, text->inline_buffer, text->length + 1);
+    text->data = grown;
+    text->capacity = capacity;
+    return true;
+}
+
+bool audit_text_appendf(audit_text_t *text, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int needed = text->data ? vsnprintf(text->data + text->length, text->capacity - text->length,
+                                        format, args)
+                            : -1;
+    va_end(args);
+    if (needed < 0) return false;
+    if ((size_t)needed >= text->capacity - text->length) {
+        if (!text_reserve(text, (size_t)needed + 1)) return false;
+        va_start(args, format);
+        vsnprintf(text->data + text->length, text->capacity - text->length, format, args);
+        va_end(args);
+    }
+    text->length += (size_t)needed;
+    return true;
+}
+
+bool audit_text_append_string(audit_text_t *text, const char *value)
+{
+    json_t *string = json_string(value);
+    char *encoded = string ? json_dumps(string, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
+    bool ok = encoded && audit_text_appendf(text, "%s", encoded);
+    free(encoded);
+    json_decref(string);
+    return ok;
+}
+
+void audit_text_release(audit_text_t *text)
+{
+    if (text->data && text->data != text->inline_buffer) free(text->data);
+    text->data = NULL;
+}
+
+int audit_append_canonical(db_t *db, audit_chain_t *chain, const char *time, const char *actor,
+                           const char *action, const char *object, const char *canonical,
+                           db_error_t *err)
 {
     static const char sql[] = "INSERT INTO audit_log(seq, time, actor, action, object, payload, "
                               "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    char *canonical = audit_canonical_json(payload);
-    if (!canonical) return db_error_set(err, DB_ERROR, "audit: cannot encode payload");
     audit_record_t record = {.seq = chain->next_seq,
                              .time = time,
                              .actor = actor,
@@ -73,23 +136,29 @@ int audit_append(db_t *db, audit_chain_t *chain, const char *time, const char *a
                              .prev_hash = chain->last_hash};
     char hash[AUDIT_HASH_HEX_SIZE];
     audit_record_hash(&record, hash);
-
-    int rc = DB_ERROR;
     db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (stmt) {
-        db_bind_int64(stmt, 1, record.seq);
-        db_bind_text(stmt, 2, time);
-        db_bind_text(stmt, 3, actor);
-        db_bind_text(stmt, 4, action);
-        db_bind_text(stmt, 5, object);
-        db_bind_text(stmt, 6, canonical);
-        db_bind_text(stmt, 7, chain->last_hash);
-        db_bind_text(stmt, 8, hash);
-        rc = db_step_done(stmt, err);
-    }
-    free(canonical);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, record.seq);
+    db_bind_text(stmt, 2, time);
+    db_bind_text(stmt, 3, actor);
+    db_bind_text(stmt, 4, action);
+    db_bind_text(stmt, 5, object);
+    db_bind_text(stmt, 6, canonical);
+    db_bind_text(stmt, 7, chain->last_hash);
+    db_bind_text(stmt, 8, hash);
+    int rc = db_step_done(stmt, err);
     if (rc < 0) return rc;
     chain->next_seq++;
     memcpy(chain->last_hash, hash, sizeof hash);
     return 0;
+}
+
+int audit_append(db_t *db, audit_chain_t *chain, const char *time, const char *actor,
+                 const char *action, const char *object, const json_t *payload, db_error_t *err)
+{
+    char *canonical = audit_canonical_json(payload);
+    if (!canonical) return db_error_set(err, DB_ERROR, "audit: cannot encode payload");
+    int rc = audit_append_canonical(db, chain, time, actor, action, object, canonical, err);
+    free(canonical);
+    return rc;
 }

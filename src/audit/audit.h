@@ -4,6 +4,7 @@
 #define A6_AUDIT_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../store/db.h"
@@ -36,6 +37,27 @@ char *audit_canonical_json(const json_t *payload);
 
 /* SHA-256 over the record's fields and the previous hash, as lowercase hex into out. */
 void audit_record_hash(const audit_record_t *record, char out[AUDIT_HASH_HEX_SIZE]);
+
+/* A growable text buffer for building canonical JSON by hand on hot paths. */
+typedef struct audit_text {
+    char *data;
+    size_t length;
+    size_t capacity;
+    char inline_buffer[256];
+} audit_text_t;
+
+void audit_text_init(audit_text_t *text);
+/* Appends printf-style text; returns false when out of memory (the text is then unusable). */
+bool audit_text_appendf(audit_text_t *text, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends a JSON string literal (quotes and escapes included). */
+bool audit_text_append_string(audit_text_t *text, const char *value);
+void audit_text_release(audit_text_t *text);
+
+/* Appends one record whose payload is already canonical JSON text. */
+int audit_append_canonical(db_t *db, audit_chain_t *chain, const char *time, const char *actor,
+                           const char *action, const char *object, const char *canonical,
+                           db_error_t *err);
 
 /* Appends one record and advances chain. The caller runs it inside the transaction of the change.
  * On error the chain is not advanced. */

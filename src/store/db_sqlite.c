@@ -1,4 +1,5 @@
 /* db_sqlite.c: the SQLite driver: WAL journal, synchronous=FULL, foreign keys, busy timeout. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +25,18 @@ static int sqlite_exec(void *handle, const char *sql, db_error_t *err)
     return 0;
 }
 
+/* Once per process, before SQLite initialises: no memory statistics (they take a global mutex on
+ * every allocation) and multi-thread mode (each connection is used by one thread at a time). */
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+}
+
 static int sqlite_open(const char *location, db_open_mode_t mode, void **out, db_error_t *err)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, sqlite_configure);
     int flags = SQLITE_OPEN_NOMUTEX;
     if (mode == DB_OPEN_READ)
         flags |= SQLITE_OPEN_READONLY;

@@ -214,16 +214,21 @@ static int block_insert(db_t *db, const ledger_block_t *b, db_error_t *err)
     return db_step_done(stmt, err);
 }
 
-static int block_update(db_t *db, const ledger_block_t *b, db_error_t *err)
+/* Rewrites a stored block. Only the columns that changed are set, so that the indexes and the
+ * foreign key on the holder are touched only when they must be. */
+static int block_update(db_t *db, const ledger_block_t *b, int holder_changed, db_error_t *err)
 {
-    static const char sql[] =
+    static const char move_sql[] =
         "UPDATE blocks SET account_id = ?, first_serial = ?, last_serial = ? WHERE id = ?";
-    db_stmt_t *stmt = db_prepare(db, sql, err);
+    static const char range_sql[] =
+        "UPDATE blocks SET first_serial = ?, last_serial = ? WHERE id = ?";
+    db_stmt_t *stmt = db_prepare(db, holder_changed ? move_sql : range_sql, err);
     if (!stmt) return DB_ERROR;
-    db_bind_int64(stmt, 1, b->account_id);
-    db_bind_int64(stmt, 2, b->first);
-    db_bind_int64(stmt, 3, b->last);
-    db_bind_int64(stmt, 4, b->id);
+    int column = 1;
+    if (holder_changed) db_bind_int64(stmt, column++, b->account_id);
+    db_bind_int64(stmt, column++, b->first);
+    db_bind_int64(stmt, column++, b->last);
+    db_bind_int64(stmt, column, b->id);
     return db_step_done(stmt, err);
 }
 
@@ -289,7 +294,7 @@ static int block_place_merged(db_t *db, ledger_state_t *state, ledger_block_t mo
         else if ((rc = block_delete(db, after.id, err)) < 0)
             return rc;
     }
-    if (kept.id) return block_update(db, &kept, err);
+    if (kept.id) return block_update(db, &kept, kept.id == moved.id, err);
     kept.id = state->next_block_id++;
     return block_insert(db, &kept, err);
 }
@@ -305,10 +310,10 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
         return db_error_set(err, DB_ERROR, "internal: carve outside held block %lld",
                             (long long)held->id);
     int rc;
-    if (has_before && (rc = block_update(db, &before, err)) < 0) return rc;
+    if (has_before && (rc = block_update(db, &before, 0, err)) < 0) return rc;
     if (has_after) {
         if (!has_before)
-            rc = block_update(db, &after, err);
+            rc = block_update(db, &after, 0, err);
         else {
             after.id = state->next_block_id++;
             rc = block_insert(db, &after, err);
@@ -407,29 +412,42 @@ static int transaction_block_insert(db_t *db, int64_t tx_id, const ledger_block_
     return db_step_done(stmt, err);
 }
 
-/* Appends the transaction's audit record; blocks are [issuance, first, last, vintage] rows. */
+/* Appends the transaction's audit record. blocks is the canonical JSON array of
+ * [issuance, first, last, vintage(, unit type)] rows; keys are written in sorted order so the
+ * text is the canonical form audit_canonical_json would give. */
 static int transaction_audit(db_t *db, ledger_state_t *state, const ledger_request_t *r,
-                             int64_t tx_id, int64_t quantity, json_t *blocks, db_error_t *err)
+                             int64_t tx_id, int64_t quantity, const char *blocks, db_error_t *err)
 {
-    json_t *payload = json_pack("{sI ss sI sI so}", "id", (json_int_t)tx_id, "type",
-                                ledger_tx_type_name(r->tx_type), "to", (json_int_t)r->to,
-                                "quantity", (json_int_t)quantity, "blocks", blocks);
-    if (!payload) return db_error_set(err, DB_ERROR, "out of memory");
-    if (r->from) json_object_set_new(payload, "from", json_integer(r->from));
+    audit_text_t text;
+    audit_text_init(&text);
+    bool ok = audit_text_appendf(&text, "{\"blocks\":%s", blocks);
+    if (r->from) ok = ok && audit_text_appendf(&text, ",\"from\":%lld", (long long)r->from);
+    ok = ok && audit_text_appendf(&text, ",\"id\":%lld", (long long)tx_id);
     if (r->idempotency_key)
-        json_object_set_new(payload, "idempotency_key", json_string(r->idempotency_key));
+        ok = ok && audit_text_appendf(&text, ",\"idempotency_key\":") &&
+             audit_text_append_string(&text, r->idempotency_key);
+    ok = ok &&
+         audit_text_appendf(&text, ",\"quantity\":%lld,\"to\":%lld,\"type\":\"%s\"}",
+                            (long long)quantity, (long long)r->to, ledger_tx_type_name(r->tx_type));
     char action[48], object[48];
     snprintf(action, sizeof action, "transaction.%s", ledger_tx_type_name(r->tx_type));
     snprintf(object, sizeof object, "transaction/%lld", (long long)tx_id);
-    int rc = audit_append(db, &state->chain, state->now, r->actor, action, object, payload, err);
-    json_decref(payload);
+    int rc = ok ? audit_append_canonical(db, &state->chain, state->now, r->actor, action, object,
+                                         text.data, err)
+                : db_error_set(err, DB_ERROR, "out of memory");
+    audit_text_release(&text);
     return rc;
 }
 
-static json_t *block_json(const ledger_block_t *b)
+/* Appends one block row to a canonical JSON array being built ("[" already written). */
+static bool block_text(audit_text_t *text, const ledger_block_t *b, bool first,
+                       const char *unit_type)
 {
-    return json_pack("[IIII]", (json_int_t)b->issuance_id, (json_int_t)b->first,
-                     (json_int_t)b->last, (json_int_t)b->vintage);
+    bool ok = audit_text_appendf(text, "%s[%lld,%lld,%lld,%lld", first ? "" : ",",
+                                 (long long)b->issuance_id, (long long)b->first, (long long)b->last,
+                                 (long long)b->vintage);
+    if (unit_type) ok = ok && audit_text_appendf(text, ",\"%s\"", unit_type);
+    return ok && audit_text_appendf(text, "]");
 }
 
 static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *r,
@@ -467,11 +485,15 @@ static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *
         (rc = transaction_insert(db, state, r, NULL, to, tx_id, r->quantity, hash, err)) < 0 ||
         (rc = transaction_block_insert(db, tx_id, &block, err)) < 0)
         return rc;
-    json_t *blocks = json_array();
-    json_t *entry = block_json(&block);
-    json_array_append_new(entry, json_string(ledger_unit_type_name(r->unit_type)));
-    json_array_append_new(blocks, entry);
-    if ((rc = transaction_audit(db, state, r, tx_id, r->quantity, blocks, err)) < 0) return rc;
+    audit_text_t blocks;
+    audit_text_init(&blocks);
+    bool ok = audit_text_appendf(&blocks, "[") &&
+              block_text(&blocks, &block, true, ledger_unit_type_name(r->unit_type)) &&
+              audit_text_appendf(&blocks, "]");
+    rc = ok ? transaction_audit(db, state, r, tx_id, r->quantity, blocks.data, err)
+            : db_error_set(err, DB_ERROR, "out of memory");
+    audit_text_release(&blocks);
+    if (rc < 0) return rc;
     result->check = A6_OK;
     result->id = tx_id;
     result->quantity = r->quantity;
@@ -525,19 +547,24 @@ static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r
     ledger_take_t *takes = NULL;
     size_t take_count = 0;
     int64_t quantity = 0;
+    audit_text_t blocks;
+    audit_text_init(&blocks);
     int rc = choose_blocks(db, r, &held, &takes, &take_count, &quantity, result, err);
     if (rc < 0 || result->check != A6_OK) goto done;
 
     int64_t tx_id = state->next_transaction_id++;
     if ((rc = transaction_insert(db, state, r, from, to, tx_id, quantity, hash, err)) < 0)
         goto done;
-    json_t *blocks = json_array();
+    if (!audit_text_appendf(&blocks, "[")) rc = db_error_set(err, DB_ERROR, "out of memory");
     for (size_t i = 0; i < take_count && rc >= 0; i++) {
         ledger_block_t *source = &held.items[takes[i].index];
         ledger_block_t moved = *source;
         moved.first = takes[i].first;
         moved.last = takes[i].last;
-        json_array_append_new(blocks, block_json(&moved));
+        if (!block_text(&blocks, &moved, i == 0, NULL)) {
+            rc = db_error_set(err, DB_ERROR, "out of memory");
+            break;
+        }
         if ((rc = transaction_block_insert(db, tx_id, &moved, err)) < 0) break;
         /* An earlier take of this request from the same block changed it: reload it. */
         ledger_block_t current = *source;
@@ -553,15 +580,16 @@ static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r
         rc = block_move(db, state, &current, &takes[i], r->to, err);
     }
     if (rc >= 0)
-        rc = transaction_audit(db, state, r, tx_id, quantity, blocks, err);
-    else
-        json_decref(blocks);
+        rc = audit_text_appendf(&blocks, "]")
+                 ? transaction_audit(db, state, r, tx_id, quantity, blocks.data, err)
+                 : db_error_set(err, DB_ERROR, "out of memory");
     if (rc >= 0) {
         result->check = A6_OK;
         result->id = tx_id;
         result->quantity = quantity;
     }
 done:
+    audit_text_release(&blocks);
     free(takes);
     free(held.items);
     return rc < 0 ? rc : 0;

@@ -68,30 +68,26 @@ static int apply_one(writer_t *w, writer_item_t *item)
     return 0;
 }
 
-/* Runs one batch: begin, each request in a savepoint, commit; then answers every caller. */
-static double prof[6];
-static double now_s(clockid_t c)
+static uint64_t monotonic_ns(void)
 {
     struct timespec t;
-    clock_gettime(c, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
+
+/* Runs one batch: begin, each request in a savepoint, commit; then answers every caller. */
 static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
 {
-    double t0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_THREAD_CPUTIME_ID);
+    uint64_t started_ns = monotonic_ns();
     db_error_t err = {0};
     clock_now_iso(w->state.now);
     ledger_state_t before_batch = w->state;
     int ok = db_begin(w->db, &err) == 0;
     for (writer_item_t *item = batch; ok && item; item = item->next)
         if (apply_one(w, item) < 0) ok = 0;
-    double t1 = now_s(CLOCK_MONOTONIC), c1 = now_s(CLOCK_THREAD_CPUTIME_ID);
+    uint64_t applied_ns = monotonic_ns();
     if (ok && db_commit(w->db, &err) < 0) ok = 0;
-    double t2 = now_s(CLOCK_MONOTONIC), c2 = now_s(CLOCK_THREAD_CPUTIME_ID);
-    prof[0] += t1 - t0;
-    prof[1] += c1 - c0;
-    prof[2] += t2 - t1;
-    prof[3] += c2 - c1;
+    uint64_t committed_ns = monotonic_ns();
     if (ok) __atomic_add_fetch(&w->commits, 1, __ATOMIC_RELAXED);
     if (!ok) {
         db_error_t ignored;
@@ -105,6 +101,8 @@ static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
     pthread_mutex_lock(&w->lock);
     w->stats.batches++;
     w->stats.batch_size_last = count;
+    w->stats.apply_ns += applied_ns - started_ns;
+    w->stats.commit_ns += committed_ns - applied_ns;
     for (writer_item_t *item = batch; item; item = item->next) {
         w->stats.requests++;
         if (item->result->store_error < 0)
@@ -115,12 +113,10 @@ static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
             w->stats.rejected++;
     }
     pthread_mutex_unlock(&w->lock);
-    double t3 = now_s(CLOCK_MONOTONIC);
     for (writer_item_t *item = batch, *next; item; item = next) {
         next = item->next; /* the item dies once its caller wakes */
         sem_post(&item->done);
     }
-    prof[4] += now_s(CLOCK_MONOTONIC) - t3;
 }
 
 static void *writer_main(void *arg)
@@ -186,7 +182,7 @@ int writer_start(const char *location, const writer_config_t *config, writer_t *
     w->batch_max = config && config->batch_max ? config->batch_max : WRITER_BATCH_MAX_DEFAULT;
     int rc = ledger_store_open(location, &w->db, err);
     if (rc == 0 && (rc = db_open(location, DB_OPEN_EXISTING, &w->checkpoint_db, err)) == 0 &&
-        (getenv("NOTUNE") || (rc = db_tune_writer(w->db, err)) == 0) &&
+        (rc = db_tune_writer(w->db, err)) == 0 &&
         (rc = ledger_state_load(w->db, &w->state, err)) < 0)
         db_close(w->checkpoint_db);
     w->state.accounts = &w->accounts;
@@ -242,9 +238,6 @@ void writer_stop(writer_t *w)
     pthread_cond_signal(&w->checkpoint_wake);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
-    fprintf(stderr, "apply wall %.3f cpu %.3f commit wall %.3f cpu %.3f post wall %.3f\n", prof[0],
-            prof[1], prof[2], prof[3], prof[4]);
-    memset(prof, 0, sizeof prof);
     if (w->checkpoint_thread) pthread_join(w->checkpoint_thread, NULL);
     db_close(w->checkpoint_db);
     pthread_mutex_destroy(&w->lock);

@@ -26,6 +26,8 @@ typedef struct writer_stats {
     uint64_t failed;
     size_t queue_depth;
     size_t batch_size_last;
+    uint64_t apply_ns;  /* time spent applying requests (wall clock, all batches) */
+    uint64_t commit_ns; /* time spent committing (wall clock, all batches) */
 } writer_stats_t;
 
 /* Opens the database (migrating it), loads the state and starts the writer thread. */
