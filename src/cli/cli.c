@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/date.h"
+#include "../store/clock.h"
 #include "../store/writer.h"
 
 bool cli_parse(const cli_t *cli, cli_option_t *options, const char **positionals,
@@ -42,6 +44,11 @@ bool cli_parse(const cli_t *cli, cli_option_t *options, const char **positionals
             cli_usage_error(usage, "option '--%s' needs a value", option->name);
             return false;
         }
+        if (option->count == CLI_VALUES_MAX) {
+            cli_usage_error(usage, "option '--%s' given too many times", option->name);
+            return false;
+        }
+        option->values[option->count++] = option->value;
     }
     return true;
 }
@@ -51,6 +58,34 @@ const char *cli_option(const cli_option_t *options, const char *name)
     for (const cli_option_t *o = options; o->name; o++)
         if (strcmp(o->name, name) == 0) return o->value;
     return NULL;
+}
+
+const char *const *cli_option_values(const cli_option_t *options, const char *name, int *count)
+{
+    for (const cli_option_t *o = options; o->name; o++)
+        if (strcmp(o->name, name) == 0) {
+            *count = o->count;
+            return o->values;
+        }
+    *count = 0;
+    return NULL;
+}
+
+bool cli_parse_date(const cli_t *cli, const char *text, const char *field, int *out)
+{
+    if (!text) {
+        *out = clock_today();
+        return true;
+    }
+    a6_date_t date;
+    if (a6_date_parse(text, &date) != A6_OK) {
+        char message[160];
+        snprintf(message, sizeof message, "%s: '%.40s' is not a date YYYY-MM-DD", field, text);
+        cli_reject(cli, A6_CHECK_DATE_INVALID, field, message);
+        return false;
+    }
+    *out = date;
+    return true;
 }
 
 int cli_usage_error(const char *usage, const char *format, ...)

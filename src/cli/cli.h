@@ -24,11 +24,20 @@ typedef struct cli {
 } cli_t;
 
 /* A `--name value` option (or a flag when takes_value is false). */
+#define CLI_VALUES_MAX 64
+
 typedef struct cli_option {
     const char *name;
     bool takes_value;
-    const char *value; /* set by cli_parse; "1" for a present flag */
+    const char *value;                  /* set by cli_parse (the last one); "1" for a flag */
+    const char *values[CLI_VALUES_MAX]; /* every value of a repeated option */
+    int count;
 } cli_option_t;
+
+#define CLI_OPTION(option_name, option_takes_value)                                                \
+    {                                                                                              \
+        .name = (option_name), .takes_value = (option_takes_value)                                 \
+    }
 
 /* Parses cli->argv into options and up to positional_max positionals. Prints a usage error and
  * returns false on an unknown option, a missing value or too many positionals. */
@@ -57,6 +66,13 @@ bool cli_parse_id(const cli_t *cli, const char *text, const char *field, int64_t
 /* Submits one request through a writer on cli->db_path and reports storage failures. */
 int cli_submit(const cli_t *cli, const ledger_request_t *request, ledger_result_t *result);
 
+/* Values of a repeated option (count in *count). */
+const char *const *cli_option_values(const cli_option_t *options, const char *name, int *count);
+
+/* Parses an optional --date style value into *out (today when absent); false after printing the
+ * rejection when malformed. */
+bool cli_parse_date(const cli_t *cli, const char *text, const char *field, int *out);
+
 /* Command entry points. */
 int cli_cmd_init(const cli_t *cli);
 int cli_cmd_account(const cli_t *cli);
@@ -64,5 +80,11 @@ int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type);
 int cli_cmd_holdings(const cli_t *cli);
 int cli_cmd_history(const cli_t *cli);
 int cli_cmd_verify(const cli_t *cli);
+int cli_cmd_methodology(const cli_t *cli);
+int cli_cmd_activity(const cli_t *cli);
+int cli_cmd_poa(const cli_t *cli);
+int cli_cmd_monitoring(const cli_t *cli);
+int cli_cmd_timeline(const cli_t *cli);
+int cli_cmd_import(const cli_t *cli);
 
 #endif

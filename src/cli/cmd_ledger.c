@@ -14,7 +14,7 @@ static const char init_usage[] = "a6reg init [--db PATH] [--party VNM]";
 
 int cli_cmd_init(const cli_t *cli)
 {
-    cli_option_t options[] = {{"party", true, NULL}, {0}};
+    cli_option_t options[] = {CLI_OPTION("party", true), {0}};
     const char *positionals[1];
     int count;
     if (cli->help) return printf("usage: %s\ncreates the registry database\n", init_usage), 0;
@@ -52,7 +52,7 @@ static const char account_usage[] =
 static int account_open(const cli_t *cli)
 {
     cli_option_t options[] = {
-        {"holder", true, NULL}, {"type", true, NULL}, {"party", true, NULL}, {0}};
+        CLI_OPTION("holder", true), CLI_OPTION("type", true), CLI_OPTION("party", true), {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 0, &count, account_usage)) return CLI_EXIT_USAGE;
@@ -241,13 +241,13 @@ int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type)
 {
     const char *usage = transaction_usage(type);
     if (cli->help) return printf("usage: %s\n", usage), CLI_EXIT_OK;
-    cli_option_t options[] = {{"from", true, NULL},
-                              {"to", true, NULL},
-                              {"quantity", true, NULL},
-                              {"blocks", true, NULL},
-                              {"vintage", true, NULL},
-                              {"unit-type", true, NULL},
-                              {"idempotency-key", true, NULL},
+    cli_option_t options[] = {CLI_OPTION("from", true),
+                              CLI_OPTION("to", true),
+                              CLI_OPTION("quantity", true),
+                              CLI_OPTION("blocks", true),
+                              CLI_OPTION("vintage", true),
+                              CLI_OPTION("unit-type", true),
+                              CLI_OPTION("idempotency-key", true),
                               {0}};
     const char *positionals[1];
     int count;
@@ -327,7 +327,7 @@ static const char history_usage[] = "a6reg history [ACCOUNT] [--limit N] [--json
 int cli_cmd_history(const cli_t *cli)
 {
     if (cli->help) return printf("usage: %s\n", history_usage), CLI_EXIT_OK;
-    cli_option_t options[] = {{"limit", true, NULL}, {0}};
+    cli_option_t options[] = {CLI_OPTION("limit", true), {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 1, &count, history_usage)) return CLI_EXIT_USAGE;

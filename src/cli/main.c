@@ -23,6 +23,12 @@ static const char main_usage[] =
     "  holdings ACCOUNT          serial blocks held by an account\n"
     "  history [ACCOUNT]         transactions, newest first\n"
     "  verify                    recompute the audit chain and replay it against the tables\n"
+    "  methodology add|list      methodologies\n"
+    "  activity add|list|show|advance   projects, PoAs and CPAs through their cycle\n"
+    "  poa include POA CPA       include a component activity in a registered PoA\n"
+    "  monitoring add|verify|request|notify|issue   monitoring periods to issuance\n"
+    "  timeline REF              an activity's cycle with the days spent in each step\n"
+    "  import jcm DIR            import the public JCM CSV files (idempotent)\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -49,9 +55,21 @@ static int run_cancel(const cli_t *cli)
 }
 
 static const command_t commands[] = {
-    {"init", cli_cmd_init},         {"account", cli_cmd_account}, {"issue", run_issue},
-    {"transfer", run_transfer},     {"retire", run_retire},       {"cancel", run_cancel},
-    {"holdings", cli_cmd_holdings}, {"history", cli_cmd_history}, {"verify", cli_cmd_verify},
+    {"init", cli_cmd_init},
+    {"account", cli_cmd_account},
+    {"issue", run_issue},
+    {"transfer", run_transfer},
+    {"retire", run_retire},
+    {"cancel", run_cancel},
+    {"holdings", cli_cmd_holdings},
+    {"history", cli_cmd_history},
+    {"verify", cli_cmd_verify},
+    {"methodology", cli_cmd_methodology},
+    {"activity", cli_cmd_activity},
+    {"poa", cli_cmd_poa},
+    {"monitoring", cli_cmd_monitoring},
+    {"timeline", cli_cmd_timeline},
+    {"import", cli_cmd_import},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */
@@ -65,8 +83,8 @@ static int take_globals(int argc, char **argv, cli_t *cli, char **rest, int *res
             cli->json = true;
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             cli->help = true;
-        } else if (strcmp(arg, "--version") == 0) {
-            *version = 1;
+        } else if (strcmp(arg, "--version") == 0 && *rest_count == 0) {
+            *version = 1; /* after the command, --version is the command's own option */
         } else if (strcmp(arg, "--db") == 0 || strcmp(arg, "--actor") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "a6reg: option '%s' needs a value\n%s", arg, main_usage);

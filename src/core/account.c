@@ -1,6 +1,8 @@
 /* account.c: account and transaction type names and the rules of which account may do what. */
 #include "account.h"
 
+#include "text.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -64,39 +66,9 @@ bool ledger_account_is_terminal(ledger_account_type_t type)
     return type != LEDGER_ACCOUNT_HOLDING && type != LEDGER_ACCOUNT_PENDING;
 }
 
-/* Length of the UTF-8 sequence starting at s, or 0 when it is not valid UTF-8. */
-static size_t utf8_sequence_length(const unsigned char *s)
-{
-    if (s[0] < 0x80) return 1;
-    size_t length = (s[0] & 0xE0) == 0xC0   ? 2
-                    : (s[0] & 0xF0) == 0xE0 ? 3
-                    : (s[0] & 0xF8) == 0xF0 ? 4
-                                            : 0;
-    if (length == 0 || (length == 2 && s[0] < 0xC2) || s[0] > 0xF4) return 0;
-    for (size_t i = 1; i < length; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    if (length == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;
-    if (length == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;
-    if (length == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
-    if (length == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
-    return length;
-}
-
 a6_check_t ledger_holder_check(const char *holder)
 {
-    if (!holder) return A6_CHECK_HOLDER_INVALID;
-    size_t length = strlen(holder);
-    if (length == 0 || length > LEDGER_HOLDER_MAX) return A6_CHECK_HOLDER_INVALID;
-    const unsigned char *s = (const unsigned char *)holder;
-    while (*s) {
-        if (*s < 0x20 || *s == 0x7F) return A6_CHECK_HOLDER_INVALID;
-        size_t step = utf8_sequence_length(s);
-        if (step == 0) return A6_CHECK_HOLDER_INVALID;
-        if (step == 2 && s[0] == 0xC2 && s[1] < 0xA0) return A6_CHECK_HOLDER_INVALID; /* C1 */
-        s += step;
-    }
-    if (holder[0] == ' ' || holder[length - 1] == ' ') return A6_CHECK_HOLDER_INVALID;
-    return A6_OK;
+    return a6_text_check(holder, LEDGER_HOLDER_MAX) == A6_OK ? A6_OK : A6_CHECK_HOLDER_INVALID;
 }
 
 a6_check_t ledger_party_check(const char *party)

@@ -13,3 +13,8 @@ void clock_now_iso(char out[CLOCK_ISO_SIZE])
     size_t length = strftime(out, CLOCK_ISO_SIZE, "%Y-%m-%dT%H:%M:%S", &utc);
     snprintf(out + length, CLOCK_ISO_SIZE - length, ".%03dZ", (int)(now.tv_nsec / 1000000L));
 }
+
+int clock_today(void)
+{
+    return (int)(time(NULL) / 86400);
+}

@@ -7,4 +7,7 @@
 /* Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void clock_now_iso(char out[CLOCK_ISO_SIZE]);
 
+/* Today's date (UTC) as days since 1970-01-01 (the a6_date_t of core/date.h). */
+int clock_today(void);
+
 #endif

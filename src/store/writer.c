@@ -11,10 +11,12 @@
 
 #include "ledger_store.h"
 
-/* One queued request, living on the submitting thread's stack until it is answered. */
+/* One queued operation, living on the submitting thread's stack until it is answered. */
 typedef struct writer_item {
-    const ledger_request_t *request;
-    ledger_result_t *result;
+    writer_apply_fn apply;
+    void *context;
+    int outcome; /* writer_outcome_t or a negative db_result_t */
+    db_error_t error;
     sem_t done;
     struct writer_item *next;
 } writer_item_t;
@@ -40,27 +42,20 @@ struct writer {
     writer_stats_t stats;
 };
 
-static void fail_result(ledger_result_t *result, const db_error_t *err)
-{
-    memset(result, 0, sizeof *result);
-    result->store_error = err->code < 0 ? err->code : DB_ERROR;
-    snprintf(result->message, sizeof result->message, "storage error: %s", err->message);
-}
-
-/* Applies one request in its own savepoint; rolls the savepoint and the state back unless it was
- * accepted. Returns <0 only when the whole transaction is unusable. */
+/* Applies one operation in its own savepoint; rolls the savepoint and the state back unless it
+ * was accepted. Returns <0 only when the whole transaction is unusable. */
 static int apply_one(writer_t *w, writer_item_t *item)
 {
-    db_error_t err = {0};
     ledger_state_t saved = w->state;
-    if (db_savepoint(w->db, &err) < 0) {
-        fail_result(item->result, &err);
+    if (db_savepoint(w->db, &item->error) < 0) {
+        item->outcome = item->error.code < 0 ? item->error.code : DB_ERROR;
         return -1;
     }
-    int rc = ledger_apply(w->db, &w->state, item->request, item->result, &err);
-    if (rc < 0) fail_result(item->result, &err);
+    int rc = item->apply(w->db, &w->state, item->context, &item->error);
+    item->outcome = rc < 0 ? rc : rc == WRITER_ACCEPTED ? WRITER_ACCEPTED : WRITER_REJECTED;
     if (rc < 0) ledger_account_cache_clear(&w->accounts);
-    if (rc < 0 || item->result->check != A6_OK) {
+    db_error_t err = {0};
+    if (item->outcome != WRITER_ACCEPTED) {
         w->state = saved;
         if (db_savepoint_rollback(w->db, &err) < 0) return -1;
     }
@@ -95,8 +90,10 @@ static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
         if (err.code == 0) db_error_set(&err, DB_ERROR, "transaction failed");
         w->state = before_batch;
         ledger_account_cache_clear(&w->accounts);
-        for (writer_item_t *item = batch; item; item = item->next)
-            fail_result(item->result, &err);
+        for (writer_item_t *item = batch; item; item = item->next) {
+            item->error = err;
+            item->outcome = err.code < 0 ? err.code : DB_ERROR;
+        }
     }
     pthread_mutex_lock(&w->lock);
     w->stats.batches++;
@@ -105,9 +102,9 @@ static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
     w->stats.commit_ns += committed_ns - applied_ns;
     for (writer_item_t *item = batch; item; item = item->next) {
         w->stats.requests++;
-        if (item->result->store_error < 0)
+        if (item->outcome < 0)
             w->stats.failed++;
-        else if (item->result->check == A6_OK)
+        else if (item->outcome == WRITER_ACCEPTED)
             w->stats.accepted++;
         else
             w->stats.rejected++;
@@ -208,11 +205,9 @@ int writer_start(const char *location, const writer_config_t *config, writer_t *
     return 0;
 }
 
-void writer_submit(writer_t *w, const ledger_request_t *request, ledger_result_t *result)
+int writer_execute(writer_t *w, writer_apply_fn apply, void *context, db_error_t *err)
 {
-    memset(result, 0, sizeof *result);
-    if (ledger_request_validate(request, result) != A6_OK) return; /* never reaches the queue */
-    writer_item_t item = {.request = request, .result = result};
+    writer_item_t item = {.apply = apply, .context = context};
     sem_init(&item.done, 0, 0);
     pthread_mutex_lock(&w->lock);
     if (w->tail)
@@ -227,6 +222,36 @@ void writer_submit(writer_t *w, const ledger_request_t *request, ledger_result_t
     while (sem_wait(&item.done) != 0) {
     }
     sem_destroy(&item.done);
+    if (item.outcome < 0 && err) *err = item.error;
+    return item.outcome;
+}
+
+/* The ledger request operation: its context is the request and its result. */
+typedef struct ledger_operation {
+    const ledger_request_t *request;
+    ledger_result_t *result;
+} ledger_operation_t;
+
+static int apply_ledger_request(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    ledger_operation_t *operation = context;
+    int rc = ledger_apply(db, state, operation->request, operation->result, err);
+    if (rc < 0) return rc;
+    return operation->result->check == A6_OK ? WRITER_ACCEPTED : WRITER_REJECTED;
+}
+
+void writer_submit(writer_t *w, const ledger_request_t *request, ledger_result_t *result)
+{
+    memset(result, 0, sizeof *result);
+    if (ledger_request_validate(request, result) != A6_OK) return; /* never reaches the queue */
+    ledger_operation_t operation = {.request = request, .result = result};
+    db_error_t err = {0};
+    int outcome = writer_execute(w, apply_ledger_request, &operation, &err);
+    if (outcome < 0) {
+        memset(result, 0, sizeof *result);
+        result->store_error = outcome;
+        snprintf(result->message, sizeof result->message, "storage error: %s", err.message);
+    }
 }
 
 void writer_stop(writer_t *w)

@@ -9,6 +9,7 @@
 
 #include "../core/request.h"
 #include "db.h"
+#include "ledger_store.h"
 
 #define WRITER_BATCH_MAX_DEFAULT 1024
 
@@ -33,6 +34,21 @@ typedef struct writer_stats {
 /* Opens the database (migrating it), loads the state and starts the writer thread. */
 int writer_start(const char *location, const writer_config_t *config, writer_t **out,
                  db_error_t *err);
+
+/* What an operation applied by the writer says of itself. */
+typedef enum writer_outcome {
+    WRITER_REJECTED = 0, /* refused by a check: everything it wrote is rolled back */
+    WRITER_ACCEPTED = 1, /* kept, and durable once writer_execute returns */
+} writer_outcome_t;
+
+/* An operation run on the writer thread inside the batch's transaction, in its own savepoint.
+ * Returns a writer_outcome_t, or a negative db_result_t on a storage failure (rolled back). */
+typedef int (*writer_apply_fn)(db_t *db, ledger_state_t *state, void *context, db_error_t *err);
+
+/* Queues an operation and blocks until its batch has committed (or it was rolled back). Returns
+ * WRITER_ACCEPTED, WRITER_REJECTED, or a negative db_result_t with err filled (nothing applied).
+ * Thread-safe. */
+int writer_execute(writer_t *writer, writer_apply_fn apply, void *context, db_error_t *err);
 
 /* Queues a request and blocks until it is committed (result->check == A6_OK), rejected by a check
  * (nothing changed) or failed (result->store_error < 0, nothing changed). Thread-safe. */

@@ -389,6 +389,13 @@ static const a6_check_t all_checks[] = {
     A6_CHECK_BLOCK_SPEC_INVALID,
     A6_CHECK_IDEMPOTENCY_KEY_INVALID,
     A6_CHECK_ID_INVALID,
+    A6_CHECK_DATE_INVALID,
+    A6_CHECK_TEXT_INVALID,
+    A6_CHECK_KIND_INVALID,
+    A6_CHECK_EVENT_INVALID,
+    A6_CHECK_ROLE_INVALID,
+    A6_CHECK_SIDE_INVALID,
+    A6_CHECK_STATUS_INVALID,
     A6_CHECK_ACCOUNT_NOT_FOUND,
     A6_CHECK_ACCOUNT_CLOSED,
     A6_CHECK_SAME_ACCOUNT,
@@ -401,6 +408,25 @@ static const a6_check_t all_checks[] = {
     A6_CHECK_UNIT_TYPE_NOT_HELD,
     A6_CHECK_BLOCK_INVALID,
     A6_CHECK_TOO_MANY_BLOCKS,
+    A6_CHECK_TRANSITION_NOT_ALLOWED,
+    A6_CHECK_METHODOLOGY_NOT_FOUND,
+    A6_CHECK_ACTIVITY_NOT_FOUND,
+    A6_CHECK_POA_NOT_REGISTERED,
+    A6_CHECK_MONITORING_OVERLAP,
+    A6_CHECK_VERIFIED_EXCEEDS_CLAIMED,
+    A6_CHECK_ALLOCATION_SUM_MISMATCH,
+    A6_CHECK_ALREADY_ISSUED,
+    A6_CHECK_DATE_IN_FUTURE,
+    A6_CHECK_DATES_OUT_OF_ORDER,
+    A6_CHECK_PERIOD_STAGE,
+    A6_CHECK_NOTIFIED_EXCEEDS_VERIFIED,
+    A6_CHECK_ACTIVITY_NOT_ACTIVE,
+    A6_CHECK_ACTIVITY_EXISTS,
+    A6_CHECK_METHODOLOGY_EXISTS,
+    A6_CHECK_PERIOD_NOT_FOUND,
+    A6_CHECK_PARENT_INVALID,
+    A6_CHECK_ALLOCATION_ACCOUNT_MISSING,
+    A6_CHECK_ROLE_NOT_ALLOWED,
 };
 
 static bool kebab_case(const char *name)
@@ -437,7 +463,8 @@ static void check_names_known_and_unique(void **state)
 
 static void check_unknown_codes(void **state)
 {
-    static const int unknown[] = {-1, 1, 999, 1000, 1013, 2000, 2006, 3000, 3008, 4001, 9999};
+    static const int unknown[] = {-1,   1,    999,  1000, 1020, 2000, 2006, 3000,
+                                  3008, 4001, 5000, 5019, 7000, 7002, 9999};
     for (size_t i = 0; i < COUNT_OF(unknown); i++) {
         assert_string_equal(a6_check_name((a6_check_t)unknown[i]), "unknown");
         assert_string_equal(a6_check_description((a6_check_t)unknown[i]), "unknown check");
