@@ -38,12 +38,26 @@ static const check_info_t check_table[] = {
     {A6_CHECK_SIDE_INVALID, "side-invalid",
      "unknown allocation side (host, partner, participants)"},
     {A6_CHECK_STATUS_INVALID, "status-invalid", "unknown activity state or period stage"},
+    {A6_CHECK_JSON_INVALID, "json-invalid",
+     "the body must be one JSON object: UTF-8, no duplicate keys, nothing after it, not too deep"},
+    {A6_CHECK_FIELD_TYPE, "field-type", "a field has the wrong type"},
+    {A6_CHECK_FIELD_UNKNOWN, "field-unknown", "the body has a field this request does not take"},
+    {A6_CHECK_BODY_TOO_LARGE, "body-too-large", "the request body is larger than the limit"},
+    {A6_CHECK_ROUTE_NOT_FOUND, "route-not-found", "no such resource"},
+    {A6_CHECK_METHOD_NOT_ALLOWED, "method-not-allowed", "the resource does not take this method"},
+    {A6_CHECK_CURSOR_INVALID, "cursor-invalid", "the paging cursor is not one this API gave"},
     {A6_CHECK_ACCOUNT_NOT_FOUND, "account-not-found", "no account with this id"},
     {A6_CHECK_ACCOUNT_CLOSED, "account-closed", "the account is closed"},
     {A6_CHECK_SAME_ACCOUNT, "same-account", "source and destination are the same account"},
     {A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED, "account-type-not-allowed",
      "the account type does not allow this operation"},
     {A6_CHECK_ACCOUNT_NOT_EMPTY, "account-not-empty", "an account holding units cannot be closed"},
+    {A6_CHECK_APPROVAL_NOT_FOUND, "approval-not-found",
+     "no transfer awaiting approval with this id"},
+    {A6_CHECK_APPROVAL_DECIDED, "approval-decided",
+     "the transfer was already approved or rejected"},
+    {A6_CHECK_USER_EXISTS, "user-exists", "a user with this name exists"},
+    {A6_CHECK_USER_NOT_FOUND, "user-not-found", "no user with this name"},
     {A6_CHECK_INSUFFICIENT_HOLDINGS, "insufficient-holdings",
      "the account holds fewer units than requested"},
     {A6_CHECK_BLOCK_NOT_HELD, "block-not-held",
@@ -86,6 +100,15 @@ static const check_info_t check_table[] = {
      "a CPA needs a PoA as parent; projects and PoAs have no parent"},
     {A6_CHECK_ALLOCATION_ACCOUNT_MISSING, "allocation-account-missing",
      "a host allocation needs a holding account at issuance"},
+    {A6_CHECK_ACCOUNT_NOT_OWNED, "account-not-owned",
+     "a participant may see and move only its own holder's accounts"},
+    {A6_CHECK_AUTHENTICATION_REQUIRED, "authentication-required",
+     "this request needs an Authorization: Bearer token"},
+    {A6_CHECK_TOKEN_INVALID, "token-invalid", "the token is unknown, expired or revoked"},
+    {A6_CHECK_CREDENTIALS_INVALID, "credentials-invalid", "wrong user name or password"},
+    {A6_CHECK_APPROVAL_BY_REQUESTER, "approval-by-requester",
+     "a second person of the same holder must approve, not the requester"},
+    {A6_CHECK_PASSWORD_WEAK, "password-weak", "a password needs 12 to 200 characters"},
     {A6_CHECK_ROLE_NOT_ALLOWED, "role-not-allowed", "the caller's role may not do this"},
 };
 
@@ -106,4 +129,14 @@ const char *a6_check_description(a6_check_t check)
 {
     const check_info_t *info = check_find(check);
     return info ? info->description : "unknown check";
+}
+
+size_t a6_check_count(void)
+{
+    return sizeof check_table / sizeof check_table[0] - 1; /* without A6_OK */
+}
+
+a6_check_t a6_check_at(size_t index)
+{
+    return index < a6_check_count() ? check_table[index + 1].code : A6_OK;
 }

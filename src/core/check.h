@@ -2,6 +2,8 @@
 #ifndef A6_CORE_CHECK_H
 #define A6_CORE_CHECK_H
 
+#include <stddef.h>
+
 /* Families follow the Kyoto international transaction log: 1xxx input, 2xxx accounts, 3xxx unit
  * blocks, 4xxx authorization and Article 6, 5xxx project cycle, 6xxx partner registries, 7xxx
  * access. Numbers are stable: never renumber, only add. */
@@ -27,12 +29,23 @@ typedef enum a6_check {
     A6_CHECK_ROLE_INVALID = 1017,
     A6_CHECK_SIDE_INVALID = 1018,
     A6_CHECK_STATUS_INVALID = 1019,
+    A6_CHECK_JSON_INVALID = 1020,
+    A6_CHECK_FIELD_TYPE = 1021,
+    A6_CHECK_FIELD_UNKNOWN = 1022,
+    A6_CHECK_BODY_TOO_LARGE = 1023,
+    A6_CHECK_ROUTE_NOT_FOUND = 1024,
+    A6_CHECK_METHOD_NOT_ALLOWED = 1025,
+    A6_CHECK_CURSOR_INVALID = 1026,
 
     A6_CHECK_ACCOUNT_NOT_FOUND = 2001,
     A6_CHECK_ACCOUNT_CLOSED = 2002,
     A6_CHECK_SAME_ACCOUNT = 2003,
     A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED = 2004,
     A6_CHECK_ACCOUNT_NOT_EMPTY = 2005,
+    A6_CHECK_APPROVAL_NOT_FOUND = 2006,
+    A6_CHECK_APPROVAL_DECIDED = 2007,
+    A6_CHECK_USER_EXISTS = 2008,
+    A6_CHECK_USER_NOT_FOUND = 2009,
 
     A6_CHECK_INSUFFICIENT_HOLDINGS = 3001,
     A6_CHECK_BLOCK_NOT_HELD = 3002,
@@ -62,6 +75,12 @@ typedef enum a6_check {
     A6_CHECK_ALLOCATION_ACCOUNT_MISSING = 5018,
 
     A6_CHECK_ROLE_NOT_ALLOWED = 7001,
+    A6_CHECK_ACCOUNT_NOT_OWNED = 7002,
+    A6_CHECK_AUTHENTICATION_REQUIRED = 7003,
+    A6_CHECK_TOKEN_INVALID = 7004,
+    A6_CHECK_CREDENTIALS_INVALID = 7005,
+    A6_CHECK_APPROVAL_BY_REQUESTER = 7006,
+    A6_CHECK_PASSWORD_WEAK = 7007,
 } a6_check_t;
 
 /* Short stable kebab-case name of a check ("block-not-held"); "unknown" for an unknown code. */
@@ -69,5 +88,9 @@ const char *a6_check_name(a6_check_t check);
 
 /* One-line English description of what the check means. */
 const char *a6_check_description(a6_check_t check);
+
+/* Every defined check code (A6_OK excluded), in the order of the table; *count set. */
+size_t a6_check_count(void);
+a6_check_t a6_check_at(size_t index);
 
 #endif

@@ -158,6 +158,36 @@ static const migration_t migrations[] = {
         "  issuance_id INTEGER REFERENCES issuances(id));"
         "CREATE INDEX allocations_by_period ON allocations(period_id, id);"
         "ALTER TABLE issuances ADD COLUMN period_id INTEGER REFERENCES monitoring_periods(id);"},
+    {3, "CREATE TABLE users ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE,"
+        "  role TEXT NOT NULL,"
+        "  holder TEXT," /* the account holder a participant acts for */
+        "  password_hash TEXT," /* Argon2id (libsodium crypto_pwhash_str), NULL until set */
+        "  status TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL);"
+        "CREATE TABLE tokens ("
+        "  id INTEGER PRIMARY KEY,"
+        "  user_id INTEGER NOT NULL REFERENCES users(id),"
+        "  token_hash TEXT NOT NULL UNIQUE," /* SHA-256 of the token: the token itself is never stored */
+        "  created_at TEXT NOT NULL,"
+        "  expires_at TEXT NOT NULL,"
+        "  revoked_at TEXT);"
+        "CREATE TABLE approvals ("
+        "  id INTEGER PRIMARY KEY,"
+        "  type TEXT NOT NULL,"
+        "  from_account INTEGER NOT NULL REFERENCES accounts(id),"
+        "  to_account INTEGER NOT NULL REFERENCES accounts(id),"
+        "  quantity INTEGER NOT NULL,"
+        "  vintage INTEGER NOT NULL,"
+        "  holder TEXT NOT NULL,"
+        "  requested_by INTEGER NOT NULL REFERENCES users(id),"
+        "  idempotency_key TEXT UNIQUE,"
+        "  status TEXT NOT NULL," /* awaiting_approval, completed, rejected */
+        "  approved_by INTEGER REFERENCES users(id),"
+        "  transaction_id INTEGER REFERENCES transactions(id),"
+        "  created_at TEXT NOT NULL,"
+        "  decided_at TEXT);"},
 };
 
 int schema_version_latest(void)
