@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../store/ledger_ops.h"
 #include "../store/ledger_store.h"
 #include "../store/writer.h"
 #include "cli.h"
@@ -157,32 +158,19 @@ static const char *transaction_usage(ledger_tx_type_t type)
 /* The registry's own retirement or cancellation account, opened on first use. */
 static int default_destination(const cli_t *cli, ledger_tx_type_t type, int64_t *out)
 {
-    const char *account_type = type == LEDGER_TX_RETIRE ? "retirement" : "cancellation";
-    db_t *db = NULL;
+    writer_t *writer = NULL;
     db_error_t err = {0};
-    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
+    if (writer_start(cli->db_path, NULL, &writer, &err) < 0) {
         fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
         return -1;
     }
-    static const char sql[] = "SELECT MIN(id) FROM accounts WHERE type = ? AND status = 'open'";
-    db_stmt_t *stmt = db_prepare(db, sql, &err);
-    *out = 0;
-    if (stmt) {
-        db_bind_text(stmt, 1, account_type);
-        if (db_step(stmt, &err) == DB_ROW) *out = db_column_int64(stmt, 0);
-        db_reset(stmt);
-    }
-    db_close(db);
-    if (*out > 0) return 0;
-    ledger_request_t open = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,
-                             .actor = cli->actor,
-                             .holder = "Registry",
-                             .party = "VNM"};
-    ledger_account_type_parse(account_type, &open.account_type);
-    ledger_result_t result;
-    if (cli_submit(cli, &open, &result) < 0 || result.check != A6_OK) return -1;
-    *out = result.id;
-    return 0;
+    int rc = ledger_default_account(writer, cli->actor,
+                                    type == LEDGER_TX_RETIRE ? LEDGER_ACCOUNT_RETIREMENT
+                                                             : LEDGER_ACCOUNT_CANCELLATION,
+                                    "VNM", out, &err);
+    writer_stop(writer);
+    if (rc < 0) fprintf(stderr, "a6reg: %s\n", err.message);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Parses the amount: --quantity or --blocks (exactly one). */

@@ -162,14 +162,15 @@ static const migration_t migrations[] = {
         "  id INTEGER PRIMARY KEY,"
         "  name TEXT NOT NULL UNIQUE,"
         "  role TEXT NOT NULL,"
-        "  holder TEXT," /* the account holder a participant acts for */
+        "  holder TEXT,"        /* the account holder a participant acts for */
         "  password_hash TEXT," /* Argon2id (libsodium crypto_pwhash_str), NULL until set */
         "  status TEXT NOT NULL,"
         "  created_at TEXT NOT NULL);"
         "CREATE TABLE tokens ("
         "  id INTEGER PRIMARY KEY,"
         "  user_id INTEGER NOT NULL REFERENCES users(id),"
-        "  token_hash TEXT NOT NULL UNIQUE," /* SHA-256 of the token: the token itself is never stored */
+        "  token_hash TEXT NOT NULL UNIQUE," /* SHA-256 of the token: the token itself is never
+                                                stored */
         "  created_at TEXT NOT NULL,"
         "  expires_at TEXT NOT NULL,"
         "  revoked_at TEXT);"

@@ -48,8 +48,11 @@ check "holdings names the account" "$pp" "$(echo "$holdings" | json 'd["account"
 "$a6reg" holdings "$gov" --db "$A6REG_DB" --json >/dev/null; check "--db after the command" 0 $?
 (unset A6REG_DB; "$a6reg" --db "$work/registry.db" holdings "$gov" >/dev/null); check "--db before the command" 0 $?
 
-"$a6reg" retire --from "$pp" --quantity 10 >/dev/null; check "retire exits 0" 0 $?
-check "retired units land in the retirement account" 10 "$("$a6reg" holdings "$ret" --json | json 'd["total"]')"
+"$a6reg" retire --from "$pp" --quantity 10 --to "$ret" >/dev/null; check "retire exits 0" 0 $?
+check "retired units land in the named retirement account" 10 "$("$a6reg" holdings "$ret" --json | json 'd["total"]')"
+"$a6reg" retire --from "$pp" --quantity 2 >/dev/null; check "retire without --to" 0 $?
+check "... lands in the registry's own retirement account" "Registry:2" \
+    "$("$a6reg" account list --json | json '" ".join(a["holder"] for a in d if a["type"] == "retirement" and a["holder"] == "Registry")'):$(sqlite3 "$A6REG_DB" "SELECT SUM(last_serial - first_serial + 1) FROM blocks b JOIN accounts a ON a.id = b.account_id WHERE a.holder = 'Registry' AND a.type = 'retirement'")"
 "$a6reg" cancel --from "$pp" --quantity 5 >/dev/null; check "cancel exits 0 (opens the cancellation account)" 0 $?
 
 first=$("$a6reg" transfer --from "$gov" --to "$jp" --quantity 7 --idempotency-key inv-1 --json | json 'd["id"]')
@@ -99,7 +102,7 @@ msg=$("$a6reg" transfer --from "$gov" --to "$pp" --quantity 0 2>&1 >/dev/null)
 case "$msg" in *1001*quantity*) ok "text error names the check code and the field" ;; *) not_ok "text error names the check code and the field" "$msg" ;; esac
 
 check "history lists transactions" 1 "$("$a6reg" history --json | json 'int(len(d) >= 6)')"
-check "account history: only its transactions, newest first" "cancel retire transfer" \
+check "account history: only its transactions, newest first" "cancel retire retire transfer" \
     "$("$a6reg" history "$pp" --json | json '" ".join(t["type"] for t in d)')"
 check "account history --limit" 1 "$("$a6reg" history "$gov" --limit 1 --json | json 'len(d)')"
 "$a6reg" verify >/dev/null; check "verify passes on a clean registry" 0 $?

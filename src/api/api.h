@@ -1,0 +1,116 @@
+/* api.h: the JSON API's request and response types, the handlers, and the helpers they share
+ * (strict body parsing, typed fields, errors with check codes, paging). HTTP transport lives in
+ * src/http/; handlers only see these structs. */
+#ifndef A6_API_API_H
+#define A6_API_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/check.h"
+#include "../store/auth_store.h"
+#include "../store/writer.h"
+
+#define API_JSON_DEPTH_MAX 32
+#define API_PAGE_LIMIT_DEFAULT 100
+#define API_PAGE_LIMIT_MAX 1000
+
+typedef struct api_context {
+    writer_t *writer;
+    const char *db_location;
+    int64_t four_eyes_above; /* transfers above this quantity need a second person */
+} api_context_t;
+
+typedef struct api_request {
+    const api_context_t *context;
+    const char *method;
+    const char *path;
+    const char *params[4]; /* path parameters, in pattern order */
+    const char *body;
+    size_t body_length;
+    const char *idempotency_key;
+    const char *authorization;
+    const char *(*query)(void *transport, const char *key); /* query string lookup */
+    void *transport;
+    const auth_user_t *user; /* NULL when anonymous */
+    db_t *reader;            /* this thread's read-only connection */
+} api_request_t;
+
+typedef struct api_response {
+    unsigned status;
+    char *body; /* malloc'ed */
+    size_t length;
+    const char *content_type;
+} api_response_t;
+
+typedef void (*api_handler_fn)(const api_request_t *request, api_response_t *response);
+
+/* ---- helpers (api_json.c) ---- */
+
+/* The HTTP status a check code answers with. */
+unsigned api_status_for(a6_check_t check);
+/* {"error": {"code", "check", "message", "field"}} with the check's status. */
+void api_error(api_response_t *response, a6_check_t check, const char *field, const char *message);
+/* A storage failure: 503 with a JSON error (nothing was applied). */
+void api_storage_error(api_response_t *response, const char *message);
+/* Serialises value (stolen) with status. */
+void api_json(api_response_t *response, unsigned status, json_t *value);
+/* Parses the body as one JSON object (strict: UTF-8, no duplicate keys, no trailing data, bounded
+ * depth, integers within 64 bits). NULL after answering 400 on failure. */
+json_t *api_body_object(const api_request_t *request, api_response_t *response);
+/* Rejects keys other than those listed (NULL-terminated); false after answering 400. */
+bool api_only_fields(json_t *object, const char *const *allowed, api_response_t *response);
+/* Typed fields: false after answering 400 (missing when required, wrong type). present says
+ * whether an optional field was given. */
+bool api_int_field(json_t *object, const char *key, bool required, int64_t *out, bool *present,
+                   api_response_t *response);
+bool api_string_field(json_t *object, const char *key, bool required, const char **out,
+                      api_response_t *response);
+/* Parses a path id; false after answering 400 (1012). */
+bool api_id_param(const char *text, const char *field, int64_t *out, api_response_t *response);
+/* Answers a page of items (stolen array) keyed by key_field: ?limit= and ?cursor= (opaque,
+ * stable: the key of the last item returned). {"items": [...], "next_cursor": ...}. */
+void api_page(const api_request_t *request, api_response_t *response, json_t *items,
+              const char *key_field);
+/* Today's date for the cycle rules. */
+int api_today(void);
+
+/* ---- handlers ---- */
+void api_health(const api_request_t *r, api_response_t *out);
+void api_openapi(const api_request_t *r, api_response_t *out);
+void api_session_create(const api_request_t *r, api_response_t *out);
+void api_session_delete(const api_request_t *r, api_response_t *out);
+void api_audit_verify(const api_request_t *r, api_response_t *out);
+void api_audit_checkpoint(const api_request_t *r, api_response_t *out);
+
+void api_accounts_list(const api_request_t *r, api_response_t *out);
+void api_accounts_create(const api_request_t *r, api_response_t *out);
+void api_account_get(const api_request_t *r, api_response_t *out);
+void api_account_holdings(const api_request_t *r, api_response_t *out);
+void api_account_transactions(const api_request_t *r, api_response_t *out);
+void api_transactions_create(const api_request_t *r, api_response_t *out);
+void api_transaction_get(const api_request_t *r, api_response_t *out);
+void api_approvals_list(const api_request_t *r, api_response_t *out);
+void api_approval_approve(const api_request_t *r, api_response_t *out);
+void api_approval_reject(const api_request_t *r, api_response_t *out);
+
+void api_methodologies_list(const api_request_t *r, api_response_t *out);
+void api_methodologies_create(const api_request_t *r, api_response_t *out);
+void api_activities_list(const api_request_t *r, api_response_t *out);
+void api_activities_create(const api_request_t *r, api_response_t *out);
+void api_activity_get(const api_request_t *r, api_response_t *out);
+void api_activity_timeline(const api_request_t *r, api_response_t *out);
+void api_activity_event(const api_request_t *r, api_response_t *out);
+void api_activity_period(const api_request_t *r, api_response_t *out);
+void api_poa_include(const api_request_t *r, api_response_t *out);
+void api_period_verify(const api_request_t *r, api_response_t *out);
+void api_period_request(const api_request_t *r, api_response_t *out);
+void api_period_notify(const api_request_t *r, api_response_t *out);
+void api_period_issue(const api_request_t *r, api_response_t *out);
+
+/* The OpenAPI 3.1 document (generated at build time from docs/openapi.json). */
+extern const char api_openapi_document[];
+
+#endif
