@@ -86,5 +86,7 @@ int cli_cmd_poa(const cli_t *cli);
 int cli_cmd_monitoring(const cli_t *cli);
 int cli_cmd_timeline(const cli_t *cli);
 int cli_cmd_import(const cli_t *cli);
+int cli_cmd_serve(const cli_t *cli);
+int cli_cmd_user(const cli_t *cli);
 
 #endif

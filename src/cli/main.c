@@ -29,6 +29,8 @@ static const char main_usage[] =
     "  monitoring add|verify|request|notify|issue   monitoring periods to issuance\n"
     "  timeline REF              an activity's cycle with the days spent in each step\n"
     "  import jcm DIR            import the public JCM CSV files (idempotent)\n"
+    "  serve                     serve the JSON API (--listen 127.0.0.1:8080)\n"
+    "  user add|passwd|revoke    users, roles, passwords and API tokens\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -70,6 +72,8 @@ static const command_t commands[] = {
     {"monitoring", cli_cmd_monitoring},
     {"timeline", cli_cmd_timeline},
     {"import", cli_cmd_import},
+    {"serve", cli_cmd_serve},
+    {"user", cli_cmd_user},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */

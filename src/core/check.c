@@ -58,6 +58,7 @@ static const check_info_t check_table[] = {
      "the transfer was already approved or rejected"},
     {A6_CHECK_USER_EXISTS, "user-exists", "a user with this name exists"},
     {A6_CHECK_USER_NOT_FOUND, "user-not-found", "no user with this name"},
+    {A6_CHECK_TRANSACTION_NOT_FOUND, "transaction-not-found", "no transaction with this id"},
     {A6_CHECK_INSUFFICIENT_HOLDINGS, "insufficient-holdings",
      "the account holds fewer units than requested"},
     {A6_CHECK_BLOCK_NOT_HELD, "block-not-held",

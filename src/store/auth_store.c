@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "../core/text.h"
@@ -317,15 +318,19 @@ int auth_user_by_name(db_t *db, const char *name, auth_user_t *user, char *hash,
 
 /* ---- approvals ---- */
 
-static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation_t *op,
-                                 db_error_t *err)
+/* Finds a replay of the same idempotency key (same request: its id; different: rejected), or
+ * inserts the approval. blocks is the JSON of the explicit ranges or NULL. */
+static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op,
+                           const char *blocks, const char *unit, db_error_t *err)
 {
     static const char id_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM approvals";
-    static const char find_sql[] = "SELECT id, from_account, to_account, quantity, vintage "
+    static const char find_sql[] = "SELECT id, from_account, to_account, quantity, vintage, "
+                                   "COALESCE(unit_type, ''), COALESCE(blocks, '') "
                                    "FROM approvals WHERE idempotency_key = ?";
     static const char sql[] = "INSERT INTO approvals(id, type, from_account, to_account, quantity, "
-                              "vintage, holder, requested_by, idempotency_key, status, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'awaiting_approval', ?)";
+                              "vintage, unit_type, blocks, holder, requested_by, idempotency_key, "
+                              "status, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'awaiting_approval', ?)";
     const approval_input_t *in = op->approval;
     int rc;
     db_stmt_t *stmt;
@@ -335,7 +340,9 @@ static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation
         rc = db_step(stmt, err);
         int same = rc == DB_ROW && db_column_int64(stmt, 1) == in->from &&
                    db_column_int64(stmt, 2) == in->to && db_column_int64(stmt, 3) == in->quantity &&
-                   db_column_int64(stmt, 4) == in->vintage;
+                   db_column_int64(stmt, 4) == in->vintage &&
+                   strcmp(db_column_text(stmt, 5), unit ? unit : "") == 0 &&
+                   strcmp(db_column_text(stmt, 6), blocks ? blocks : "") == 0;
         int64_t existing = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
         db_reset(stmt);
         if (rc < 0) return rc;
@@ -355,10 +362,12 @@ static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation
     db_bind_int64(stmt, 4, in->to);
     db_bind_int64(stmt, 5, in->quantity);
     db_bind_int64(stmt, 6, in->vintage);
-    db_bind_text(stmt, 7, in->holder);
-    db_bind_int64(stmt, 8, in->user_id);
-    db_bind_text(stmt, 9, in->idempotency_key);
-    db_bind_text(stmt, 10, state->now);
+    db_bind_text(stmt, 7, unit);
+    db_bind_text(stmt, 8, blocks);
+    db_bind_text(stmt, 9, in->holder);
+    db_bind_int64(stmt, 10, in->user_id);
+    db_bind_text(stmt, 11, in->idempotency_key);
+    db_bind_text(stmt, 12, state->now);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
     if ((rc = audit(db, state, in->actor, "approval.request", "approval", id,
                     json_pack("{sI sI sI sI}", "from", (json_int_t)in->from, "to",
@@ -368,6 +377,29 @@ static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation
         return rc;
     op->result->id = id;
     return WRITER_ACCEPTED;
+}
+
+static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation_t *op,
+                                 db_error_t *err)
+{
+    const approval_input_t *in = op->approval;
+    if (in->range_count > APPROVAL_BLOCKS_MAX)
+        return reject(op->result, A6_CHECK_TOO_MANY_BLOCKS, "blocks");
+    char *blocks = NULL;
+    if (in->ranges) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < in->range_count; i++)
+            json_array_append_new(list, json_pack("[II]", (json_int_t)in->ranges[i].first,
+                                                  (json_int_t)in->ranges[i].last));
+        blocks = json_dumps(list, JSON_COMPACT);
+        json_decref(list);
+        if (!blocks) return db_error_set(err, DB_ERROR, "out of memory");
+    }
+    const char *unit =
+        in->unit_type == LEDGER_UNIT_ANY ? NULL : ledger_unit_type_name(in->unit_type);
+    int rc = approval_insert(db, state, op, blocks, unit, err);
+    free(blocks);
+    return rc;
 }
 
 void approval_create(writer_t *w, const approval_input_t *in, auth_result_t *result)
@@ -381,7 +413,8 @@ static int apply_approval_decide(db_t *db, ledger_state_t *state, auth_operation
                                  db_error_t *err)
 {
     static const char find_sql[] = "SELECT type, from_account, to_account, quantity, vintage, "
-                                   "requested_by, status FROM approvals WHERE id = ?";
+                                   "requested_by, status, unit_type, blocks FROM approvals "
+                                   "WHERE id = ?";
     static const char sql[] = "UPDATE approvals SET status = ?, approved_by = ?, "
                               "transaction_id = ?, decided_at = ? WHERE id = ?";
     db_stmt_t *stmt = db_prepare(db, find_sql, err);
@@ -402,6 +435,23 @@ static int apply_approval_decide(db_t *db, ledger_state_t *state, auth_operation
     ledger_tx_type_parse(db_column_text(stmt, 0), &request.tx_type);
     int64_t requested_by = db_column_int64(stmt, 5);
     int pending = strcmp(db_column_text(stmt, 6), "awaiting_approval") == 0;
+    if (!db_column_is_null(stmt, 7))
+        ledger_unit_type_parse(db_column_text(stmt, 7), &request.unit_type);
+    ledger_range_t ranges[APPROVAL_BLOCKS_MAX];
+    if (!db_column_is_null(stmt, 8)) {
+        json_t *list = json_loads(db_column_text(stmt, 8), 0, NULL);
+        size_t i;
+        json_t *pair;
+        json_array_foreach(list, i, pair)
+        {
+            json_int_t first = 0, last = 0;
+            if (i < APPROVAL_BLOCKS_MAX && json_unpack(pair, "[II]", &first, &last) == 0)
+                ranges[request.range_count++] = (ledger_range_t){.first = first, .last = last};
+        }
+        json_decref(list);
+        request.ranges = ranges;
+        request.quantity = 0; /* explicit blocks give the quantity */
+    }
     db_reset(stmt);
     if (!pending) return reject(op->result, A6_CHECK_APPROVAL_DECIDED, "approval");
     if (requested_by == op->user_id)

@@ -12,6 +12,7 @@
 #define AUTH_TOKEN_SIZE 65 /* 64 hex digits and the terminator */
 #define AUTH_TOKEN_TTL_API_S (365 * 86400)
 #define AUTH_TOKEN_TTL_SESSION_S (12 * 3600)
+#define APPROVAL_BLOCKS_MAX 256 /* explicit blocks a held transfer may name */
 
 typedef struct auth_user {
     int64_t id;
@@ -58,8 +59,11 @@ typedef struct approval_input {
     ledger_tx_type_t type;
     int64_t from;
     int64_t to;
-    int64_t quantity;
+    int64_t quantity; /* the total, also when blocks are named */
     int32_t vintage;
+    ledger_unit_type_t unit_type; /* LEDGER_UNIT_ANY for any */
+    const ledger_range_t *ranges; /* explicit blocks, or NULL */
+    size_t range_count;
     const char *idempotency_key;
 } approval_input_t;
 

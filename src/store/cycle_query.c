@@ -53,13 +53,14 @@ static json_t *rows(db_t *db, const char *sql, const char *const *keys, size_t k
 
 json_t *cycle_query_methodologies(db_t *db, db_error_t *err)
 {
-    static const char sql[] = "SELECT code, NULLIF(version, ''), title, sectoral_scope, status, "
-                              "approved_on, (SELECT COUNT(*) FROM activity_methodologies am "
-                              "WHERE am.methodology_id = m.id) FROM methodologies m "
-                              "ORDER BY code, version";
-    static const char *const keys[] = {"code",   "version",     "title",      "sectoral_scope",
-                                       "status", "approved_on", "#activities"};
-    return rows(db, sql, keys, 7, NULL, 0, err);
+    static const char sql[] =
+        "SELECT id, code, NULLIF(version, ''), title, sectoral_scope, "
+        "status, approved_on, (SELECT COUNT(*) FROM activity_methodologies am "
+        "WHERE am.methodology_id = m.id) FROM methodologies m ORDER BY id";
+    static const char *const keys[] = {"#id",         "code",           "version",
+                                       "title",       "sectoral_scope", "status",
+                                       "approved_on", "#activities"};
+    return rows(db, sql, keys, 8, NULL, 0, err);
 }
 
 json_t *cycle_query_activities(db_t *db, const char *kind, const char *state, db_error_t *err)

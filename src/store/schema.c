@@ -181,6 +181,8 @@ static const migration_t migrations[] = {
         "  to_account INTEGER NOT NULL REFERENCES accounts(id),"
         "  quantity INTEGER NOT NULL,"
         "  vintage INTEGER NOT NULL,"
+        "  unit_type TEXT," /* NULL: any */
+        "  blocks TEXT,"    /* explicit serial ranges as JSON [[first, last], ...], or NULL */
         "  holder TEXT NOT NULL,"
         "  requested_by INTEGER NOT NULL REFERENCES users(id),"
         "  idempotency_key TEXT UNIQUE,"

@@ -1,0 +1,436 @@
+/* api_ledger.c: accounts, holdings, transactions (issue, transfer, retire, cancel) and the
+ * four-eyes approval queue. Who may see and move what comes from core/access.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/access.h"
+#include "../store/ledger_ops.h"
+#include "../store/ledger_store.h"
+#include "api.h"
+
+/* Loads an account and checks the caller may read it; NULL after answering. */
+static json_t *readable_account(const api_request_t *r, int64_t id, api_response_t *out)
+{
+    db_error_t err = {0};
+    json_t *account = ledger_query_account(r->reader, id, &err);
+    if (!account) {
+        if (err.code)
+            api_storage_error(out, err.message);
+        else
+            api_error(out, A6_CHECK_ACCOUNT_NOT_FOUND, "account", NULL);
+        return NULL;
+    }
+    a6_check_t check = access_account_read(r->user->role, r->user->holder,
+                                           json_string_value(json_object_get(account, "holder")));
+    if (check != A6_OK) {
+        json_decref(account);
+        api_error(out, check, "account", NULL);
+        return NULL;
+    }
+    return account;
+}
+
+void api_accounts_list(const api_request_t *r, api_response_t *out)
+{
+    db_error_t err = {0};
+    json_t *accounts = ledger_query_accounts(r->reader, &err);
+    if (!accounts) {
+        api_storage_error(out, err.message);
+        return;
+    }
+    if (r->user->role == ROLE_PARTICIPANT) {
+        json_t *own = json_array();
+        size_t i;
+        json_t *a;
+        json_array_foreach(accounts, i,
+                           a) if (strcmp(json_string_value(json_object_get(a, "holder")),
+                                         r->user->holder) == 0) json_array_append(own, a);
+        json_decref(accounts);
+        accounts = own;
+    }
+    api_page(r, out, accounts, "id");
+}
+
+void api_accounts_create(const api_request_t *r, api_response_t *out)
+{
+    static const char *const fields[] = {"holder", "type", "party", NULL};
+    json_t *body = api_body_object(r, out);
+    if (!body) return;
+    const char *holder, *type, *party;
+    if (!api_only_fields(body, fields, out) ||
+        !api_string_field(body, "holder", true, &holder, out) ||
+        !api_string_field(body, "type", true, &type, out) ||
+        !api_string_field(body, "party", false, &party, out)) {
+        json_decref(body);
+        return;
+    }
+    ledger_request_t request = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,
+                                .actor = r->user->name,
+                                .holder = holder,
+                                .party = party ? party : "VNM"};
+    if (ledger_account_type_parse(type, &request.account_type) != A6_OK) {
+        json_decref(body);
+        {
+            api_error(out, A6_CHECK_ACCOUNT_TYPE_INVALID, "type", NULL);
+            return;
+        }
+    }
+    if (r->user->role == ROLE_PARTICIPANT && strcmp(holder, r->user->holder) != 0) {
+        json_decref(body);
+        {
+            api_error(out, A6_CHECK_ACCOUNT_NOT_OWNED, "holder",
+                      "a participant opens accounts only for its own holder");
+            return;
+        }
+    }
+    ledger_result_t result;
+    writer_submit(r->context->writer, &request, &result);
+    json_decref(body);
+    if (result.store_error < 0) {
+        api_storage_error(out, result.message);
+        return;
+    }
+    if (result.check != A6_OK) {
+        api_error(out, result.check, result.field, result.message);
+        return;
+    }
+    api_json(out, 201, json_pack("{sI}", "id", (json_int_t)result.id));
+}
+
+void api_account_get(const api_request_t *r, api_response_t *out)
+{
+    int64_t id;
+    if (!api_id_param(r->params[0], "account", &id, out)) return;
+    json_t *account = readable_account(r, id, out);
+    if (account) api_json(out, 200, account);
+}
+
+void api_account_holdings(const api_request_t *r, api_response_t *out)
+{
+    int64_t id;
+    if (!api_id_param(r->params[0], "account", &id, out)) return;
+    json_t *account = readable_account(r, id, out);
+    if (!account) return;
+    json_decref(account);
+    db_error_t err = {0};
+    json_t *holdings = ledger_query_holdings(r->reader, id, &err);
+    if (!holdings) {
+        api_storage_error(out, err.message);
+        return;
+    }
+    api_json(out, 200, holdings);
+}
+
+void api_account_transactions(const api_request_t *r, api_response_t *out)
+{
+    int64_t id;
+    if (!api_id_param(r->params[0], "account", &id, out)) return;
+    json_t *account = readable_account(r, id, out);
+    if (!account) return;
+    json_decref(account);
+    db_error_t err = {0};
+    json_t *history = ledger_query_history(r->reader, id, 100000, &err);
+    if (!history) {
+        api_storage_error(out, err.message);
+        return;
+    }
+    /* The store lists newest first; pages run in ascending id order so cursors stay stable. */
+    json_t *ascending = json_array();
+    for (size_t i = json_array_size(history); i > 0; i--)
+        json_array_append(ascending, json_array_get(history, i - 1));
+    json_decref(history);
+    api_page(r, out, ascending, "id");
+}
+
+/* The holder of an account (for access rules), or NULL after answering. */
+static json_t *account_or_answer(const api_request_t *r, int64_t id, const char *field,
+                                 api_response_t *out)
+{
+    db_error_t err = {0};
+    json_t *account = ledger_query_account(r->reader, id, &err);
+    if (!account) {
+        if (err.code)
+            api_storage_error(out, err.message);
+        else
+            api_error(out, A6_CHECK_ACCOUNT_NOT_FOUND, field, NULL);
+    }
+    return account;
+}
+
+/* Parses the transaction body into request (ranges are owned by the caller's buffer). */
+static bool parse_transaction(json_t *body, ledger_request_t *request, ledger_range_t *ranges,
+                              api_response_t *out)
+{
+    static const char *const fields[] = {"type",    "from",      "to",     "quantity",
+                                         "vintage", "unit_type", "blocks", NULL};
+    const char *type, *unit;
+    int64_t from = 0, to = 0, quantity = 0, vintage = 0;
+    bool has_to, has_quantity, has_vintage;
+    if (!api_only_fields(body, fields, out) || !api_string_field(body, "type", true, &type, out) ||
+        !api_int_field(body, "from", false, &from, NULL, out) ||
+        !api_int_field(body, "to", false, &to, &has_to, out) ||
+        !api_int_field(body, "quantity", false, &quantity, &has_quantity, out) ||
+        !api_int_field(body, "vintage", false, &vintage, &has_vintage, out) ||
+        !api_string_field(body, "unit_type", false, &unit, out))
+        return false;
+    if (ledger_tx_type_parse(type, &request->tx_type) != A6_OK) {
+        api_error(out, A6_CHECK_FIELD_TYPE, "type",
+                  "type must be issue, transfer, retire or cancel");
+        return false;
+    }
+    if (has_vintage && (vintage < LEDGER_VINTAGE_MIN || vintage > LEDGER_VINTAGE_MAX)) {
+        api_error(out, A6_CHECK_VINTAGE_INVALID, "vintage", NULL);
+        return false;
+    }
+    request->from = from;
+    request->to = to;
+    request->vintage = (int32_t)vintage;
+    request->quantity = has_quantity ? quantity : 0;
+    if (request->tx_type == LEDGER_TX_ISSUE && !unit) unit = "jcm-credit";
+    if (unit && ledger_unit_type_parse(unit, &request->unit_type) != A6_OK) {
+        api_error(out, A6_CHECK_UNIT_TYPE_INVALID, "unit_type", NULL);
+        return false;
+    }
+    json_t *blocks = json_object_get(body, "blocks");
+    if (blocks && !json_is_null(blocks)) {
+        if (!json_is_array(blocks) || json_array_size(blocks) == 0 ||
+            json_array_size(blocks) > LEDGER_BLOCKS_PER_TX_MAX) {
+            api_error(out, A6_CHECK_BLOCK_SPEC_INVALID, "blocks",
+                      "blocks is a list of [first, last] pairs");
+            return false;
+        }
+        size_t i;
+        json_t *pair;
+        json_array_foreach(blocks, i, pair)
+        {
+            json_int_t first, last;
+            if (json_unpack(pair, "[II!]", &first, &last) != 0) {
+                api_error(out, A6_CHECK_BLOCK_SPEC_INVALID, "blocks",
+                          "each block is [first, last] with whole numbers");
+                return false;
+            }
+            ranges[i] = (ledger_range_t){.first = first, .last = last};
+        }
+        request->ranges = ranges;
+        request->range_count = json_array_size(blocks);
+    }
+    return true;
+}
+
+/* Who may ask for this transaction, and the source account's holder (for four-eyes). */
+static bool transaction_allowed(const api_request_t *r, const ledger_request_t *request,
+                                char *holder, size_t holder_size, api_response_t *out)
+{
+    if (request->tx_type == LEDGER_TX_ISSUE) {
+        a6_check_t check =
+            access_role(A6_ROLE_BIT(ROLE_ADMIN) | A6_ROLE_BIT(ROLE_COMMITTEE), r->user->role);
+        if (check != A6_OK) api_error(out, check, "type", "issuance: admin or committee");
+        return check == A6_OK;
+    }
+    if (request->from <= 0) {
+        api_error(out, A6_CHECK_FIELD_MISSING, "from", "from is required");
+        return false;
+    }
+    json_t *account = account_or_answer(r, request->from, "from", out);
+    if (!account) return false;
+    snprintf(holder, holder_size, "%s", json_string_value(json_object_get(account, "holder")));
+    json_decref(account);
+    a6_check_t check = access_account_move(r->user->role, r->user->holder, holder);
+    if (check != A6_OK) api_error(out, check, "from", NULL);
+    return check == A6_OK;
+}
+
+void api_transactions_create(const api_request_t *r, api_response_t *out)
+{
+    json_t *body = api_body_object(r, out);
+    if (!body) return;
+    ledger_request_t request = {.kind = LEDGER_REQUEST_TRANSACTION,
+                                .actor = r->user->name,
+                                .idempotency_key = r->idempotency_key};
+    ledger_range_t ranges[APPROVAL_BLOCKS_MAX];
+    json_t *blocks = json_object_get(body, "blocks");
+    if (json_is_array(blocks) && json_array_size(blocks) > sizeof ranges / sizeof ranges[0]) {
+        json_decref(body);
+        {
+            api_error(out, A6_CHECK_TOO_MANY_BLOCKS, "blocks", "at most 256 blocks per request");
+            return;
+        }
+    }
+    char holder[LEDGER_HOLDER_MAX + 1] = "";
+    if (!parse_transaction(body, &request, ranges, out) ||
+        !transaction_allowed(r, &request, holder, sizeof holder, out)) {
+        json_decref(body);
+        return;
+    }
+    json_decref(body);
+    if ((request.tx_type == LEDGER_TX_RETIRE || request.tx_type == LEDGER_TX_CANCEL) &&
+        request.to == 0) {
+        db_error_t err = {0};
+        ledger_account_type_t type = request.tx_type == LEDGER_TX_RETIRE
+                                         ? LEDGER_ACCOUNT_RETIREMENT
+                                         : LEDGER_ACCOUNT_CANCELLATION;
+        if (ledger_default_account(r->context->writer, r->user->name, type, "VNM", &request.to,
+                                   &err) < 0) {
+            api_storage_error(out, err.message);
+            return;
+        }
+    }
+    ledger_result_t check;
+    if (ledger_request_validate(&request, &check) != A6_OK) {
+        api_error(out, check.check, check.field, check.message);
+        return;
+    }
+    int64_t total = request.quantity;
+    for (size_t i = 0; i < request.range_count; i++)
+        total += request.ranges[i].last - request.ranges[i].first + 1;
+    if (request.tx_type == LEDGER_TX_TRANSFER && r->user->role == ROLE_PARTICIPANT &&
+        total > r->context->four_eyes_above) {
+        approval_input_t in = {.actor = r->user->name,
+                               .user_id = r->user->id,
+                               .holder = holder,
+                               .type = request.tx_type,
+                               .from = request.from,
+                               .to = request.to,
+                               .quantity = total,
+                               .vintage = request.vintage,
+                               .unit_type = request.unit_type,
+                               .ranges = request.ranges,
+                               .range_count = request.range_count,
+                               .idempotency_key = r->idempotency_key};
+        auth_result_t result;
+        approval_create(r->context->writer, &in, &result);
+        if (result.store_error < 0) {
+            api_storage_error(out, result.message);
+            return;
+        }
+        if (result.check != A6_OK) {
+            api_error(out, result.check, result.field, result.message);
+            return;
+        }
+        {
+            api_json(out, 201,
+                     json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status",
+                               "awaiting_approval", "approval", (json_int_t)result.id));
+            return;
+        }
+    }
+    ledger_result_t result;
+    writer_submit(r->context->writer, &request, &result);
+    if (result.store_error < 0) {
+        api_storage_error(out, result.message);
+        return;
+    }
+    if (result.check != A6_OK) {
+        api_error(out, result.check, result.field, result.message);
+        return;
+    }
+    json_t *reply = json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status", "completed",
+                              "quantity", (json_int_t)result.quantity);
+    if (result.replayed) json_object_set_new(reply, "replayed", json_true());
+    api_json(out, result.replayed ? 200 : 201, reply);
+}
+
+void api_transaction_get(const api_request_t *r, api_response_t *out)
+{
+    int64_t id;
+    if (!api_id_param(r->params[0], "transaction", &id, out)) return;
+    db_error_t err = {0};
+    json_t *tx = ledger_query_transaction(r->reader, id, &err);
+    if (!tx) {
+        if (err.code) {
+            api_storage_error(out, err.message);
+            return;
+        }
+        {
+            api_error(out, A6_CHECK_TRANSACTION_NOT_FOUND, "transaction", NULL);
+            return;
+        }
+    }
+    if (r->user->role == ROLE_PARTICIPANT || r->user->role == ROLE_OBSERVER) {
+        /* A participant sees transactions touching its own holder's accounts. */
+        a6_check_t check = A6_CHECK_ACCOUNT_NOT_OWNED;
+        const char *keys[] = {"from", "to"};
+        for (size_t k = 0; k < 2 && check != A6_OK; k++) {
+            json_t *account_id = json_object_get(tx, keys[k]);
+            if (!account_id) continue;
+            json_t *account = ledger_query_account(r->reader, json_integer_value(account_id), &err);
+            if (account)
+                check = access_account_read(r->user->role, r->user->holder,
+                                            json_string_value(json_object_get(account, "holder")));
+            json_decref(account);
+        }
+        if (check != A6_OK) {
+            json_decref(tx);
+            {
+                api_error(out, check, "transaction", NULL);
+                return;
+            }
+        }
+    }
+    api_json(out, 200, tx);
+}
+
+void api_approvals_list(const api_request_t *r, api_response_t *out)
+{
+    db_error_t err = {0};
+    json_t *list = approval_query_pending(
+        r->reader, r->user->role == ROLE_PARTICIPANT ? r->user->holder : NULL, &err);
+    if (!list) {
+        api_storage_error(out, err.message);
+        return;
+    }
+    api_page(r, out, list, "id");
+}
+
+static void decide(const api_request_t *r, api_response_t *out, int approve)
+{
+    int64_t id;
+    if (!api_id_param(r->params[0], "approval", &id, out)) return;
+    db_error_t err = {0};
+    json_t *approval = approval_query(r->reader, id, &err);
+    if (!approval) {
+        if (err.code) {
+            api_storage_error(out, err.message);
+            return;
+        }
+        {
+            api_error(out, A6_CHECK_APPROVAL_NOT_FOUND, "approval", NULL);
+            return;
+        }
+    }
+    int same_user = json_integer_value(json_object_get(approval, "requested_by")) == r->user->id;
+    a6_check_t check =
+        access_approve(r->user->role, r->user->holder,
+                       json_string_value(json_object_get(approval, "holder")), same_user);
+    json_decref(approval);
+    if (check != A6_OK) {
+        api_error(out, check, "approval", NULL);
+        return;
+    }
+    auth_result_t result;
+    approval_decide(r->context->writer, r->user->name, id, r->user->id, approve, &result);
+    if (result.store_error < 0) {
+        api_storage_error(out, result.message);
+        return;
+    }
+    if (result.check != A6_OK) {
+        api_error(out, result.check, result.field, result.message);
+        return;
+    }
+    if (approve)
+        api_json(out, 201,
+                 json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status", "completed",
+                           "approval", (json_int_t)id));
+    else
+        api_json(out, 200, json_pack("{sI ss}", "approval", (json_int_t)id, "status", "rejected"));
+}
+
+void api_approval_approve(const api_request_t *r, api_response_t *out)
+{
+    decide(r, out, 1);
+}
+
+void api_approval_reject(const api_request_t *r, api_response_t *out)
+{
+    decide(r, out, 0);
+}

@@ -1,0 +1,341 @@
+/* server.c: libmicrohttpd glue: bodies bounded while they arrive, authentication, routing,
+ * one access-log line and metrics per request, per-thread read connections, and shutdown. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/access.h"
+#include "../store/ledger_store.h"
+#include "metrics.h"
+#include "router.h"
+
+#define SERVER_PATH_MAX 1024
+#define SERVER_THREADS_PER_CORE 16
+
+typedef struct server {
+    const server_config_t *config;
+    api_context_t context;
+    metrics_t metrics;
+    pthread_key_t reader_key;
+    FILE *access_log;
+    pthread_mutex_t log_lock;
+} server_t;
+
+/* What one request accumulates between the access handler's calls. */
+typedef struct request_state {
+    char *body;
+    size_t length;
+    size_t capacity;
+    int too_large;
+    uint64_t started_ns;
+    unsigned status;
+    char user[64];
+    char method[16];
+    char path[160];
+} request_state_t;
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+void server_config_defaults(server_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->host = "127.0.0.1";
+    c->port = 8080;
+    c->body_max_bytes = 1024 * 1024;
+    c->connections_max = 1024;
+    c->timeout_s = 30;
+    c->connection_memory_bytes = 32 * 1024;
+    c->four_eyes_above = 10000;
+    c->access_log = "-";
+}
+
+static void close_reader(void *db)
+{
+    db_close(db);
+}
+
+/* This thread's read-only connection, opened on first use. */
+static db_t *thread_reader(server_t *s)
+{
+    db_t *db = pthread_getspecific(s->reader_key);
+    if (db) return db;
+    db_error_t err = {0};
+    if (ledger_store_open_reader(s->context.db_location, &db, &err) < 0) return NULL;
+    pthread_setspecific(s->reader_key, db);
+    return db;
+}
+
+static const char *query_value(void *transport, const char *key)
+{
+    return MHD_lookup_connection_value(transport, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static void plain_response(api_response_t *out, unsigned status, const char *type, char *body)
+{
+    out->status = status;
+    out->content_type = type;
+    out->body = body;
+    out->length = body ? strlen(body) : 0;
+}
+
+/* Authenticates (when a token is given), routes and calls the handler. */
+static void dispatch(server_t *s, struct MHD_Connection *c, const char *url, const char *method,
+                     request_state_t *state, api_response_t *out)
+{
+    if (state->too_large) {
+        char message[96];
+        snprintf(message, sizeof message, "the body is larger than %zu bytes",
+                 s->config->body_max_bytes);
+        {
+            api_error(out, A6_CHECK_BODY_TOO_LARGE, NULL, message);
+            return;
+        }
+    }
+    if (strlen(url) > SERVER_PATH_MAX) {
+        api_error(out, A6_CHECK_ROUTE_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
+        plain_response(out, 200, "text/plain; version=0.0.4",
+                       metrics_render(&s->metrics, s->context.writer));
+        return;
+    }
+    api_request_t request = {.context = &s->context,
+                             .method = method,
+                             .path = url,
+                             .body = state->body,
+                             .body_length = state->length,
+                             .query = query_value,
+                             .transport = c};
+    char params[SERVER_PATH_MAX + 8];
+    int path_known = 0;
+    const route_t *route =
+        router_match(method, url, request.params, params, sizeof params, &path_known);
+    if (!route) {
+        api_error(out, path_known ? A6_CHECK_METHOD_NOT_ALLOWED : A6_CHECK_ROUTE_NOT_FOUND, NULL,
+                  NULL);
+        return;
+    }
+    request.reader = thread_reader(s);
+    if (!request.reader) {
+        api_storage_error(out, "cannot open a read connection");
+        return;
+    }
+    request.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+    request.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    auth_user_t user;
+    if (request.authorization) {
+        if (strncmp(request.authorization, "Bearer ", 7) != 0) {
+            api_error(out, A6_CHECK_TOKEN_INVALID, "Authorization",
+                      "use Authorization: Bearer TOKEN");
+            return;
+        }
+        a6_check_t check;
+        db_error_t err = {0};
+        if (auth_token_lookup(request.reader, request.authorization + 7, &user, &check, &err) < 0) {
+            api_storage_error(out, err.message);
+            return;
+        }
+        if (check != A6_OK) {
+            api_error(out, check, "Authorization", NULL);
+            return;
+        }
+        request.user = &user;
+        snprintf(state->user, sizeof state->user, "%s", user.name);
+    }
+    if (route->roles != ROUTE_PUBLIC) {
+        if (!request.user) {
+            api_error(out, A6_CHECK_AUTHENTICATION_REQUIRED, NULL, NULL);
+            return;
+        }
+        a6_check_t check = access_role(route->roles, request.user->role);
+        if (check != A6_OK) {
+            api_error(out, check, "role", NULL);
+            return;
+        }
+    }
+    route->handler(&request, out);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **context)
+{
+    server_t *s = cls;
+    request_state_t *state = *context;
+    if (!state) {
+        state = calloc(1, sizeof *state);
+        if (!state) return MHD_NO;
+        state->started_ns = monotonic_ns();
+        snprintf(state->method, sizeof state->method, "%s", method);
+        /* Logged paths keep printable ASCII only, so a hostile path cannot forge log lines. */
+        size_t n = 0;
+        for (const char *p = url; *p && n + 1 < sizeof state->path; p++)
+            state->path[n++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') ? *p : '?';
+        state->path[n] = '\0';
+        *context = state;
+        return MHD_YES; /* answer on a later call, which keeps the connection alive */
+    }
+    if (*upload_size) {
+        if (!state->too_large && state->length + *upload_size > s->config->body_max_bytes) {
+            state->too_large = 1;
+            free(state->body);
+            state->body = NULL;
+        }
+        if (!state->too_large) {
+            if (state->length + *upload_size > state->capacity) {
+                size_t capacity = state->capacity ? state->capacity * 2 : 4096;
+                while (capacity < state->length + *upload_size)
+                    capacity *= 2;
+                char *grown = realloc(state->body, capacity);
+                if (!grown) return MHD_NO;
+                state->body = grown;
+                state->capacity = capacity;
+            }
+            memcpy(state->body + state->length, upload_data, *upload_size);
+            state->length += *upload_size;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    api_response_t out = {0};
+    dispatch(s, c, url, method, state, &out);
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(out.length, out.body, MHD_RESPMEM_MUST_FREE);
+    if (!response) {
+        free(out.body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Content-Type", out.content_type);
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response, "Cache-Control", "no-store");
+    state->status = out.status;
+    enum MHD_Result result = MHD_queue_response(c, out.status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+/* After each request: one access-log line, the metrics, and freeing its state. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **context,
+                         enum MHD_RequestTerminationCode code)
+{
+    server_t *s = cls;
+    request_state_t *state = *context;
+    if (!state) return;
+    uint64_t latency_us = (monotonic_ns() - state->started_ns) / 1000;
+    unsigned status = state->status ? state->status : 499;
+    metrics_record(&s->metrics, status, latency_us);
+    if (s->access_log) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char address[INET6_ADDRSTRLEN] = "-";
+        if (info && info->client_addr && info->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)info->client_addr)->sin_addr, address,
+                      sizeof address);
+        char now[32];
+        clock_now_iso(now);
+        pthread_mutex_lock(&s->log_lock);
+        fprintf(s->access_log,
+                "{\"time\":\"%s\",\"client\":\"%s\",\"method\":\"%s\",\"path\":\"%s\","
+                "\"status\":%u,\"latency_ms\":%.3f,\"bytes_in\":%zu,\"user\":\"%s\","
+                "\"completed\":%s}\n",
+                now, address, state->method, state->path, status, (double)latency_us / 1000.0,
+                state->length, state->user[0] ? state->user : "-",
+                code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "true" : "false");
+        fflush(s->access_log);
+        pthread_mutex_unlock(&s->log_lock);
+    }
+    free(state->body);
+    free(state);
+    *context = NULL;
+}
+
+static unsigned cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+static struct MHD_Daemon *start_daemon(server_t *s, const struct sockaddr_in *address)
+{
+    const server_config_t *c = s->config;
+    /* Handlers wait for the writer's commit, so the pool holds many threads per core: enough
+     * requests in flight to fill the writer's batches. */
+    unsigned threads = c->threads ? c->threads : SERVER_THREADS_PER_CORE * cores();
+    return MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)c->port,
+                            NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, address,
+                            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+                            c->connections_max, MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->connection_memory_bytes,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+}
+
+int server_run(const server_config_t *config)
+{
+    server_t s = {.config = config};
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)config->port)};
+    const char *host = strcmp(config->host, "localhost") == 0 ? "127.0.0.1" : config->host;
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
+        fprintf(stderr, "a6reg: --listen needs an IPv4 address, not '%s'\n", config->host);
+        return 1;
+    }
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL); /* every thread started from here on inherits it */
+
+    writer_config_t writer_config = {.batch_max = config->batch_max};
+    db_error_t err = {0};
+    writer_t *writer = NULL;
+    if (writer_start(config->db_location, &writer_config, &writer, &err) < 0) {
+        fprintf(stderr, "a6reg: cannot open %s: %s\n", config->db_location, err.message);
+        return 1;
+    }
+    s.context = (api_context_t){.writer = writer,
+                                .db_location = config->db_location,
+                                .four_eyes_above = config->four_eyes_above};
+    if (strcmp(config->access_log, "-") == 0)
+        s.access_log = stderr;
+    else if (strcmp(config->access_log, "off") != 0)
+        s.access_log = fopen(config->access_log, "a");
+    pthread_mutex_init(&s.log_lock, NULL);
+    pthread_key_create(&s.reader_key, close_reader);
+    struct MHD_Daemon *daemon = start_daemon(&s, &address);
+    if (!daemon) {
+        fprintf(stderr, "a6reg: cannot listen on %s:%u\n", config->host, config->port);
+        writer_stop(writer);
+        return 1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    printf("listening on http://%s:%u\n", host, info ? info->port : config->port);
+    fflush(stdout);
+
+    int signal_number = 0;
+    do {
+        sigwait(&signals, &signal_number);
+    } while (signal_number == SIGPIPE);
+    fprintf(stderr, "a6reg: %s received, finishing requests in flight\n",
+            signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    MHD_stop_daemon(daemon); /* the pool threads finish their requests, then exit */
+    writer_stop(writer);     /* everything queued is committed before this returns */
+    pthread_key_delete(s.reader_key);
+    if (s.access_log && s.access_log != stderr) fclose(s.access_log);
+    pthread_mutex_destroy(&s.log_lock);
+    return 0;
+}
