@@ -91,6 +91,23 @@ void api_account_get(const api_request_t *r, api_response_t *out);
 void api_account_holdings(const api_request_t *r, api_response_t *out);
 void api_account_transactions(const api_request_t *r, api_response_t *out);
 void api_transactions_create(const api_request_t *r, api_response_t *out);
+
+/* POST /api/v1/transactions in two halves, so that the server need not hold a thread while the
+ * writer commits: prepare parses, authorizes and validates (false: out is answered, e.g. an
+ * error or a transfer held for four-eyes; true: submit pending->request, then answer with
+ * api_transactions_answer once pending->result is settled). pending must outlive the writer's
+ * answer. */
+typedef struct api_pending_transaction {
+    ledger_request_t request;
+    ledger_result_t result;
+    ledger_range_t ranges[APPROVAL_BLOCKS_MAX];
+    char actor[LEDGER_HOLDER_MAX + 1];
+    char idempotency_key[LEDGER_IDEMPOTENCY_KEY_MAX + 1];
+} api_pending_transaction_t;
+
+bool api_transactions_prepare(const api_request_t *r, api_response_t *out,
+                              api_pending_transaction_t *pending);
+void api_transactions_answer(const ledger_result_t *result, api_response_t *out);
 void api_transaction_get(const api_request_t *r, api_response_t *out);
 void api_approvals_list(const api_request_t *r, api_response_t *out);
 void api_approval_approve(const api_request_t *r, api_response_t *out);

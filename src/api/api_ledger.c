@@ -1,6 +1,7 @@
 /* api_ledger.c: accounts, holdings, transactions (issue, transfer, retire, cancel) and the
  * four-eyes approval queue. Who may see and move what comes from core/access.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/access.h"
@@ -240,94 +241,120 @@ static bool transaction_allowed(const api_request_t *r, const ledger_request_t *
     return check == A6_OK;
 }
 
-void api_transactions_create(const api_request_t *r, api_response_t *out)
+/* Holds a transaction request for a four-eyes approval; answers out. */
+static void hold_for_approval(const api_request_t *r, const ledger_request_t *request,
+                              const char *holder, int64_t total, api_response_t *out)
 {
+    approval_input_t in = {.actor = r->user->name,
+                           .user_id = r->user->id,
+                           .holder = holder,
+                           .type = request->tx_type,
+                           .from = request->from,
+                           .to = request->to,
+                           .quantity = total,
+                           .vintage = request->vintage,
+                           .unit_type = request->unit_type,
+                           .ranges = request->ranges,
+                           .range_count = request->range_count,
+                           .idempotency_key = r->idempotency_key};
+    auth_result_t result;
+    approval_create(r->context->writer, &in, &result);
+    if (result.store_error < 0)
+        api_storage_error(out, result.message);
+    else if (result.check != A6_OK)
+        api_error(out, result.check, result.field, result.message);
+    else
+        api_json(out, 201,
+                 json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status", "awaiting_approval",
+                           "approval", (json_int_t)result.id));
+}
+
+bool api_transactions_prepare(const api_request_t *r, api_response_t *out,
+                              api_pending_transaction_t *pending)
+{
+    memset(pending, 0, sizeof *pending);
     json_t *body = api_body_object(r, out);
-    if (!body) return;
-    ledger_request_t request = {.kind = LEDGER_REQUEST_TRANSACTION,
-                                .actor = r->user->name,
-                                .idempotency_key = r->idempotency_key};
-    ledger_range_t ranges[APPROVAL_BLOCKS_MAX];
-    json_t *blocks = json_object_get(body, "blocks");
-    if (json_is_array(blocks) && json_array_size(blocks) > sizeof ranges / sizeof ranges[0]) {
-        json_decref(body);
-        {
-            api_error(out, A6_CHECK_TOO_MANY_BLOCKS, "blocks", "at most 256 blocks per request");
-            return;
+    if (!body) return false;
+    snprintf(pending->actor, sizeof pending->actor, "%s", r->user->name);
+    ledger_request_t *request = &pending->request;
+    *request = (ledger_request_t){.kind = LEDGER_REQUEST_TRANSACTION, .actor = pending->actor};
+    if (r->idempotency_key) {
+        snprintf(pending->idempotency_key, sizeof pending->idempotency_key, "%s",
+                 r->idempotency_key);
+        request->idempotency_key = pending->idempotency_key;
+        if (strlen(r->idempotency_key) >= sizeof pending->idempotency_key) {
+            json_decref(body);
+            api_error(out, A6_CHECK_IDEMPOTENCY_KEY_INVALID, "Idempotency-Key", NULL);
+            return false;
         }
     }
-    char holder[LEDGER_HOLDER_MAX + 1] = "";
-    if (!parse_transaction(body, &request, ranges, out) ||
-        !transaction_allowed(r, &request, holder, sizeof holder, out)) {
+    json_t *blocks = json_object_get(body, "blocks");
+    if (json_is_array(blocks) && json_array_size(blocks) > APPROVAL_BLOCKS_MAX) {
         json_decref(body);
-        return;
+        api_error(out, A6_CHECK_TOO_MANY_BLOCKS, "blocks", "at most 256 blocks per request");
+        return false;
     }
+    char holder[LEDGER_HOLDER_MAX + 1] = "";
+    bool ok = parse_transaction(body, request, pending->ranges, out) &&
+              transaction_allowed(r, request, holder, sizeof holder, out);
     json_decref(body);
-    if ((request.tx_type == LEDGER_TX_RETIRE || request.tx_type == LEDGER_TX_CANCEL) &&
-        request.to == 0) {
+    if (!ok) return false;
+    if ((request->tx_type == LEDGER_TX_RETIRE || request->tx_type == LEDGER_TX_CANCEL) &&
+        request->to == 0) {
         db_error_t err = {0};
-        ledger_account_type_t type = request.tx_type == LEDGER_TX_RETIRE
+        ledger_account_type_t type = request->tx_type == LEDGER_TX_RETIRE
                                          ? LEDGER_ACCOUNT_RETIREMENT
                                          : LEDGER_ACCOUNT_CANCELLATION;
-        if (ledger_default_account(r->context->writer, r->user->name, type, "VNM", &request.to,
+        if (ledger_default_account(r->context->writer, r->user->name, type, "VNM", &request->to,
                                    &err) < 0) {
             api_storage_error(out, err.message);
-            return;
+            return false;
         }
     }
     ledger_result_t check;
-    if (ledger_request_validate(&request, &check) != A6_OK) {
+    if (ledger_request_validate(request, &check) != A6_OK) {
         api_error(out, check.check, check.field, check.message);
-        return;
+        return false;
     }
-    int64_t total = request.quantity;
-    for (size_t i = 0; i < request.range_count; i++)
-        total += request.ranges[i].last - request.ranges[i].first + 1;
-    if (request.tx_type == LEDGER_TX_TRANSFER && r->user->role == ROLE_PARTICIPANT &&
+    int64_t total = request->quantity;
+    for (size_t i = 0; i < request->range_count; i++)
+        total += request->ranges[i].last - request->ranges[i].first + 1;
+    if (request->tx_type == LEDGER_TX_TRANSFER && r->user->role == ROLE_PARTICIPANT &&
         total > r->context->four_eyes_above) {
-        approval_input_t in = {.actor = r->user->name,
-                               .user_id = r->user->id,
-                               .holder = holder,
-                               .type = request.tx_type,
-                               .from = request.from,
-                               .to = request.to,
-                               .quantity = total,
-                               .vintage = request.vintage,
-                               .unit_type = request.unit_type,
-                               .ranges = request.ranges,
-                               .range_count = request.range_count,
-                               .idempotency_key = r->idempotency_key};
-        auth_result_t result;
-        approval_create(r->context->writer, &in, &result);
-        if (result.store_error < 0) {
-            api_storage_error(out, result.message);
-            return;
-        }
-        if (result.check != A6_OK) {
-            api_error(out, result.check, result.field, result.message);
-            return;
-        }
-        {
-            api_json(out, 201,
-                     json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status",
-                               "awaiting_approval", "approval", (json_int_t)result.id));
-            return;
-        }
+        hold_for_approval(r, request, holder, total, out);
+        return false;
     }
-    ledger_result_t result;
-    writer_submit(r->context->writer, &request, &result);
-    if (result.store_error < 0) {
-        api_storage_error(out, result.message);
+    return true;
+}
+
+void api_transactions_answer(const ledger_result_t *result, api_response_t *out)
+{
+    if (result->store_error < 0) {
+        api_storage_error(out, result->message);
         return;
     }
-    if (result.check != A6_OK) {
-        api_error(out, result.check, result.field, result.message);
+    if (result->check != A6_OK) {
+        api_error(out, result->check, result->field, result->message);
         return;
     }
-    json_t *reply = json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status", "completed",
-                              "quantity", (json_int_t)result.quantity);
-    if (result.replayed) json_object_set_new(reply, "replayed", json_true());
-    api_json(out, result.replayed ? 200 : 201, reply);
+    json_t *reply = json_pack("{sI ss sI}", "id", (json_int_t)result->id, "status", "completed",
+                              "quantity", (json_int_t)result->quantity);
+    if (result->replayed) json_object_set_new(reply, "replayed", json_true());
+    api_json(out, result->replayed ? 200 : 201, reply);
+}
+
+void api_transactions_create(const api_request_t *r, api_response_t *out)
+{
+    api_pending_transaction_t *pending = malloc(sizeof *pending);
+    if (!pending) {
+        api_storage_error(out, "out of memory");
+        return;
+    }
+    if (api_transactions_prepare(r, out, pending)) {
+        writer_submit(r->context->writer, &pending->request, &pending->result);
+        api_transactions_answer(&pending->result, out);
+    }
+    free(pending);
 }
 
 void api_transaction_get(const api_request_t *r, api_response_t *out)

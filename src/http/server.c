@@ -18,7 +18,7 @@
 #include "router.h"
 
 #define SERVER_PATH_MAX 1024
-#define SERVER_THREADS_PER_CORE 16
+#define SERVER_THREADS_PER_CORE 4
 
 typedef struct server {
     const server_config_t *config;
@@ -27,6 +27,7 @@ typedef struct server {
     pthread_key_t reader_key;
     FILE *access_log;
     pthread_mutex_t log_lock;
+    int in_flight; /* suspended connections waiting for the writer */
 } server_t;
 
 /* What one request accumulates between the access handler's calls. */
@@ -40,6 +41,12 @@ typedef struct request_state {
     char user[64];
     char method[16];
     char path[160];
+    /* A transaction handed to the writer while the connection is suspended. */
+    server_t *server;
+    struct MHD_Connection *connection;
+    api_pending_transaction_t *pending;
+    api_response_t response;
+    int ready;
 } request_state_t;
 
 static uint64_t monotonic_ns(void)
@@ -91,9 +98,48 @@ static void plain_response(api_response_t *out, unsigned status, const char *typ
     out->length = body ? strlen(body) : 0;
 }
 
-/* Authenticates (when a token is given), routes and calls the handler. */
-static void dispatch(server_t *s, struct MHD_Connection *c, const char *url, const char *method,
-                     request_state_t *state, api_response_t *out)
+/* Called on the writer thread when a suspended transaction is settled: keeps the answer and
+ * resumes the connection, whose access handler then sends it. */
+static void on_transaction_done(ledger_result_t *result, void *data)
+{
+    request_state_t *state = data;
+    api_transactions_answer(result, &state->response);
+    __atomic_store_n(&state->ready, 1, __ATOMIC_RELEASE);
+    server_t *s = state->server;
+    struct MHD_Connection *c = state->connection;
+    MHD_resume_connection(c);
+    __atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_RELEASE);
+}
+
+/* POST /api/v1/transactions without holding a thread: prepare, suspend, hand to the writer.
+ * Returns 1 when the connection was suspended, 0 when out was answered here. */
+static int dispatch_transaction(server_t *s, struct MHD_Connection *c, const api_request_t *request,
+                                request_state_t *state, api_response_t *out)
+{
+    state->pending = malloc(sizeof *state->pending);
+    if (!state->pending) {
+        api_storage_error(out, "out of memory");
+        return 0;
+    }
+    if (!api_transactions_prepare(request, out, state->pending)) return 0;
+    state->server = s;
+    state->connection = c;
+    __atomic_add_fetch(&s->in_flight, 1, __ATOMIC_ACQUIRE);
+    MHD_suspend_connection(c);
+    if (writer_submit_async(s->context.writer, &state->pending->request, &state->pending->result,
+                            on_transaction_done, state) < 0) {
+        api_storage_error(&state->response, "cannot queue the transaction");
+        __atomic_store_n(&state->ready, 1, __ATOMIC_RELEASE);
+        MHD_resume_connection(c);
+        __atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_RELEASE);
+    }
+    return 1;
+}
+
+/* Authenticates (when a token is given), routes and calls the handler. Returns 1 when the
+ * connection was suspended for the writer (the answer comes later), 0 when out is answered. */
+static int dispatch(server_t *s, struct MHD_Connection *c, const char *url, const char *method,
+                    request_state_t *state, api_response_t *out)
 {
     if (state->too_large) {
         char message[96];
@@ -101,17 +147,17 @@ static void dispatch(server_t *s, struct MHD_Connection *c, const char *url, con
                  s->config->body_max_bytes);
         {
             api_error(out, A6_CHECK_BODY_TOO_LARGE, NULL, message);
-            return;
+            return 0;
         }
     }
     if (strlen(url) > SERVER_PATH_MAX) {
         api_error(out, A6_CHECK_ROUTE_NOT_FOUND, NULL, NULL);
-        return;
+        return 0;
     }
     if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0) {
         plain_response(out, 200, "text/plain; version=0.0.4",
                        metrics_render(&s->metrics, s->context.writer));
-        return;
+        return 0;
     }
     api_request_t request = {.context = &s->context,
                              .method = method,
@@ -127,12 +173,12 @@ static void dispatch(server_t *s, struct MHD_Connection *c, const char *url, con
     if (!route) {
         api_error(out, path_known ? A6_CHECK_METHOD_NOT_ALLOWED : A6_CHECK_ROUTE_NOT_FOUND, NULL,
                   NULL);
-        return;
+        return 0;
     }
     request.reader = thread_reader(s);
     if (!request.reader) {
         api_storage_error(out, "cannot open a read connection");
-        return;
+        return 0;
     }
     request.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
     request.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -141,17 +187,17 @@ static void dispatch(server_t *s, struct MHD_Connection *c, const char *url, con
         if (strncmp(request.authorization, "Bearer ", 7) != 0) {
             api_error(out, A6_CHECK_TOKEN_INVALID, "Authorization",
                       "use Authorization: Bearer TOKEN");
-            return;
+            return 0;
         }
         a6_check_t check;
         db_error_t err = {0};
         if (auth_token_lookup(request.reader, request.authorization + 7, &user, &check, &err) < 0) {
             api_storage_error(out, err.message);
-            return;
+            return 0;
         }
         if (check != A6_OK) {
             api_error(out, check, "Authorization", NULL);
-            return;
+            return 0;
         }
         request.user = &user;
         snprintf(state->user, sizeof state->user, "%s", user.name);
@@ -159,15 +205,18 @@ static void dispatch(server_t *s, struct MHD_Connection *c, const char *url, con
     if (route->roles != ROUTE_PUBLIC) {
         if (!request.user) {
             api_error(out, A6_CHECK_AUTHENTICATION_REQUIRED, NULL, NULL);
-            return;
+            return 0;
         }
         a6_check_t check = access_role(route->roles, request.user->role);
         if (check != A6_OK) {
             api_error(out, check, "role", NULL);
-            return;
+            return 0;
         }
     }
+    if (route->handler == api_transactions_create)
+        return dispatch_transaction(s, c, &request, state, out);
     route->handler(&request, out);
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -212,7 +261,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     api_response_t out = {0};
-    dispatch(s, c, url, method, state, &out);
+    if (__atomic_load_n(&state->ready, __ATOMIC_ACQUIRE)) {
+        out = state->response; /* resumed after the writer settled the transaction */
+        state->response = (api_response_t){0};
+    } else if (dispatch(s, c, url, method, state, &out)) {
+        return MHD_YES;
+    }
     struct MHD_Response *response =
         MHD_create_response_from_buffer(out.length, out.body, MHD_RESPMEM_MUST_FREE);
     if (!response) {
@@ -259,6 +313,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **context,
         pthread_mutex_unlock(&s->log_lock);
     }
     free(state->body);
+    free(state->pending);
+    free(state->response.body);
     free(state);
     *context = NULL;
 }
@@ -272,16 +328,16 @@ static unsigned cores(void)
 static struct MHD_Daemon *start_daemon(server_t *s, const struct sockaddr_in *address)
 {
     const server_config_t *c = s->config;
-    /* Handlers wait for the writer's commit, so the pool holds many threads per core: enough
-     * requests in flight to fill the writer's batches. */
+    /* Transactions do not hold a thread while the writer commits (the connection is suspended),
+     * but the cycle's and the accounts' changes do: a few threads per core keep them moving. */
     unsigned threads = c->threads ? c->threads : SERVER_THREADS_PER_CORE * cores();
-    return MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)c->port,
-                            NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, address,
-                            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-                            c->connections_max, MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, c->connection_memory_bytes,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+    return MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+        (uint16_t)c->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, address,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, c->connections_max,
+        MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        c->connection_memory_bytes, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
 }
 
 int server_run(const server_config_t *config)
@@ -332,8 +388,15 @@ int server_run(const server_config_t *config)
     } while (signal_number == SIGPIPE);
     fprintf(stderr, "a6reg: %s received, finishing requests in flight\n",
             signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-    MHD_stop_daemon(daemon); /* the pool threads finish their requests, then exit */
-    writer_stop(writer);     /* everything queued is committed before this returns */
+    /* Stop accepting, let the transactions in the writer's hands be answered, then stop: the pool
+     * threads finish their requests and exit. */
+    MHD_socket listener = MHD_quiesce_daemon(daemon);
+    for (int waited_ms = 0;
+         __atomic_load_n(&s.in_flight, __ATOMIC_ACQUIRE) > 0 && waited_ms < 30000; waited_ms++)
+        usleep(1000);
+    MHD_stop_daemon(daemon);
+    if (listener != MHD_INVALID_SOCKET) close(listener);
+    writer_stop(writer); /* everything queued is committed before this returns */
     pthread_key_delete(s.reader_key);
     if (s.access_log && s.access_log != stderr) fclose(s.access_log);
     pthread_mutex_destroy(&s.log_lock);

@@ -10,7 +10,7 @@ typedef struct server_config {
     const char *db_location;
     const char *host;               /* IPv4 address to listen on ("127.0.0.1") */
     unsigned port;                  /* 0 picks a free port (printed at start) */
-    unsigned threads;               /* thread pool size; 0 = 16 per core */
+    unsigned threads;               /* thread pool size; 0 = 4 per core */
     size_t body_max_bytes;          /* larger bodies get 413 */
     unsigned connections_max;       /* concurrent connections */
     unsigned timeout_s;             /* idle time before a connection is closed */
@@ -20,7 +20,7 @@ typedef struct server_config {
     size_t batch_max;               /* the writer's batch size */
 } server_config_t;
 
-/* Defaults: 127.0.0.1:8080, 16 threads per core, 1 MiB bodies, 1024 connections, 30 s, 32 KiB per
+/* Defaults: 127.0.0.1:8080, 4 threads per core, 1 MiB bodies, 1024 connections, 30 s, 32 KiB per
  * connection, four-eyes above 10,000 t, access log on stderr. */
 void server_config_defaults(server_config_t *config);
 

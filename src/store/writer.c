@@ -18,6 +18,8 @@ typedef struct writer_item {
     int outcome; /* writer_outcome_t or a negative db_result_t */
     db_error_t error;
     sem_t done;
+    writer_done_fn on_done; /* asynchronous items: called instead of waking a waiter */
+    void *on_done_data;
     struct writer_item *next;
 } writer_item_t;
 
@@ -112,7 +114,12 @@ static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
     pthread_mutex_unlock(&w->lock);
     for (writer_item_t *item = batch, *next; item; item = next) {
         next = item->next; /* the item dies once its caller wakes */
-        sem_post(&item->done);
+        if (item->on_done) {
+            item->on_done(item->outcome, &item->error, item->on_done_data);
+            free(item);
+        } else {
+            sem_post(&item->done);
+        }
     }
 }
 
@@ -205,25 +212,44 @@ int writer_start(const char *location, const writer_config_t *config, writer_t *
     return 0;
 }
 
-int writer_execute(writer_t *w, writer_apply_fn apply, void *context, db_error_t *err)
+/* Appends an item to the queue and wakes the writer. */
+static void enqueue(writer_t *w, writer_item_t *item)
 {
-    writer_item_t item = {.apply = apply, .context = context};
-    sem_init(&item.done, 0, 0);
     pthread_mutex_lock(&w->lock);
     if (w->tail)
-        w->tail->next = &item;
+        w->tail->next = item;
     else
-        w->head = &item;
-    w->tail = &item;
+        w->head = item;
+    w->tail = item;
     w->queued++;
     if (w->queued > w->stats.queue_depth) w->stats.queue_depth = w->queued;
     pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&w->lock);
+}
+
+int writer_execute(writer_t *w, writer_apply_fn apply, void *context, db_error_t *err)
+{
+    writer_item_t item = {.apply = apply, .context = context};
+    sem_init(&item.done, 0, 0);
+    enqueue(w, &item);
     while (sem_wait(&item.done) != 0) {
     }
     sem_destroy(&item.done);
     if (item.outcome < 0 && err) *err = item.error;
     return item.outcome;
+}
+
+int writer_execute_async(writer_t *w, writer_apply_fn apply, void *context, writer_done_fn on_done,
+                         void *on_done_data)
+{
+    writer_item_t *item = calloc(1, sizeof *item);
+    if (!item) return DB_ERROR;
+    item->apply = apply;
+    item->context = context;
+    item->on_done = on_done;
+    item->on_done_data = on_done_data;
+    enqueue(w, item);
+    return 0;
 }
 
 /* The ledger request operation: its context is the request and its result. */
@@ -238,6 +264,44 @@ static int apply_ledger_request(db_t *db, ledger_state_t *state, void *context, 
     int rc = ledger_apply(db, state, operation->request, operation->result, err);
     if (rc < 0) return rc;
     return operation->result->check == A6_OK ? WRITER_ACCEPTED : WRITER_REJECTED;
+}
+
+/* An asynchronous ledger request: the operation and what to call once it is durable. */
+typedef struct ledger_async {
+    ledger_operation_t operation;
+    writer_submit_done_fn done;
+    void *data;
+} ledger_async_t;
+
+static void ledger_async_done(int outcome, const db_error_t *err, void *data)
+{
+    ledger_async_t *async = data;
+    ledger_result_t *result = async->operation.result;
+    if (outcome < 0) {
+        memset(result, 0, sizeof *result);
+        result->store_error = outcome;
+        snprintf(result->message, sizeof result->message, "storage error: %s", err->message);
+    }
+    async->done(result, async->data);
+    free(async);
+}
+
+int writer_submit_async(writer_t *w, const ledger_request_t *request, ledger_result_t *result,
+                        writer_submit_done_fn done, void *data)
+{
+    memset(result, 0, sizeof *result);
+    if (ledger_request_validate(request, result) != A6_OK) {
+        done(result, data);
+        return 0;
+    }
+    ledger_async_t *async = calloc(1, sizeof *async);
+    if (!async) return DB_ERROR;
+    *async = (ledger_async_t){
+        .operation = {.request = request, .result = result}, .done = done, .data = data};
+    int rc =
+        writer_execute_async(w, apply_ledger_request, &async->operation, ledger_async_done, async);
+    if (rc < 0) free(async);
+    return rc;
 }
 
 void writer_submit(writer_t *w, const ledger_request_t *request, ledger_result_t *result)

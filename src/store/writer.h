@@ -50,6 +50,26 @@ typedef int (*writer_apply_fn)(db_t *db, ledger_state_t *state, void *context, d
  * Thread-safe. */
 int writer_execute(writer_t *writer, writer_apply_fn apply, void *context, db_error_t *err);
 
+/* Called on the writer thread once an asynchronous operation's batch has committed (or it was
+ * rejected or failed): outcome as writer_execute returns it. Must be quick and must not call
+ * the writer synchronously. */
+typedef void (*writer_done_fn)(int outcome, const db_error_t *err, void *data);
+
+/* Queues an operation without waiting; on_done is called when it is settled. context and
+ * on_done_data must stay valid until then. Returns 0, or a negative db_result_t when it could
+ * not be queued (on_done is then not called). */
+int writer_execute_async(writer_t *writer, writer_apply_fn apply, void *context,
+                         writer_done_fn on_done, void *on_done_data);
+
+/* Called on the writer thread when an asynchronous ledger request is settled (result filled). */
+typedef void (*writer_submit_done_fn)(ledger_result_t *result, void *data);
+
+/* writer_submit without waiting: request and result must stay valid until done is called (done
+ * may be called before this returns, for a request rejected by validation). Returns 0, or a
+ * negative db_result_t when it could not be queued (done is then not called). */
+int writer_submit_async(writer_t *writer, const ledger_request_t *request, ledger_result_t *result,
+                        writer_submit_done_fn done, void *data);
+
 /* Queues a request and blocks until it is committed (result->check == A6_OK), rejected by a check
  * (nothing changed) or failed (result->store_error < 0, nothing changed). Thread-safe. */
 void writer_submit(writer_t *writer, const ledger_request_t *request, ledger_result_t *result);
