@@ -263,10 +263,12 @@ static void hold_for_approval(const api_request_t *r, const ledger_request_t *re
         api_storage_error(out, result.message);
     else if (result.check != A6_OK)
         api_error(out, result.check, result.field, result.message);
-    else
-        api_json(out, 201,
-                 json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status", "awaiting_approval",
-                           "approval", (json_int_t)result.id));
+    else {
+        json_t *reply = json_pack("{sI ss sI}", "id", (json_int_t)result.id, "status",
+                                  "awaiting_approval", "approval", (json_int_t)result.id);
+        if (result.replayed) json_object_set_new(reply, "replayed", json_true());
+        api_json(out, result.replayed ? 200 : 201, reply);
+    }
 }
 
 bool api_transactions_prepare(const api_request_t *r, api_response_t *out,

@@ -28,6 +28,7 @@ typedef struct server {
     FILE *access_log;
     pthread_mutex_t log_lock;
     int in_flight; /* suspended connections waiting for the writer */
+    int stopping;  /* set at shutdown: no new suspensions, transactions are answered in place */
 } server_t;
 
 /* What one request accumulates between the access handler's calls. */
@@ -107,8 +108,8 @@ static void on_transaction_done(ledger_result_t *result, void *data)
     __atomic_store_n(&state->ready, 1, __ATOMIC_RELEASE);
     server_t *s = state->server;
     struct MHD_Connection *c = state->connection;
+    (void)s;
     MHD_resume_connection(c);
-    __atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_RELEASE);
 }
 
 /* POST /api/v1/transactions without holding a thread: prepare, suspend, hand to the writer.
@@ -122,16 +123,22 @@ static int dispatch_transaction(server_t *s, struct MHD_Connection *c, const api
         return 0;
     }
     if (!api_transactions_prepare(request, out, state->pending)) return 0;
+    /* Counted before looking at `stopping`, so shutdown never misses a suspension. */
+    __atomic_add_fetch(&s->in_flight, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&s->stopping, __ATOMIC_SEQ_CST)) {
+        __atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_SEQ_CST);
+        writer_submit(s->context.writer, &state->pending->request, &state->pending->result);
+        api_transactions_answer(&state->pending->result, out);
+        return 0;
+    }
     state->server = s;
     state->connection = c;
-    __atomic_add_fetch(&s->in_flight, 1, __ATOMIC_ACQUIRE);
     MHD_suspend_connection(c);
     if (writer_submit_async(s->context.writer, &state->pending->request, &state->pending->result,
                             on_transaction_done, state) < 0) {
         api_storage_error(&state->response, "cannot queue the transaction");
         __atomic_store_n(&state->ready, 1, __ATOMIC_RELEASE);
         MHD_resume_connection(c);
-        __atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_RELEASE);
     }
     return 1;
 }
@@ -312,11 +319,41 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **context,
         fflush(s->access_log);
         pthread_mutex_unlock(&s->log_lock);
     }
+    /* A suspended transaction counts as in flight until MHD is done with its connection. */
+    if (state->server) __atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_SEQ_CST);
     free(state->body);
     free(state->pending);
     free(state->response.body);
     free(state);
     *context = NULL;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes the path and query values in place. A decoded NUL or control character
+ * becomes DEL, so "/accounts/1%00" can never be read as "/accounts/1": such paths match no
+ * route and such values fail validation. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *text)
+{
+    char *out = text;
+    for (const char *in = text; *in; in++) {
+        int high, low;
+        if (*in == '%' && (high = hex_value(in[1])) >= 0 && (low = hex_value(in[2])) >= 0) {
+            unsigned char byte = (unsigned char)(high * 16 + low);
+            *out++ = (char)(byte < 0x20 || byte == 0x7f ? 0x7f : byte);
+            in += 2;
+        } else {
+            *out++ = *in;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - text);
 }
 
 static unsigned cores(void)
@@ -337,7 +374,8 @@ static struct MHD_Daemon *start_daemon(server_t *s, const struct sockaddr_in *ad
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, c->connections_max,
         MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         c->connection_memory_bytes, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_END);
 }
 
 int server_run(const server_config_t *config)
@@ -391,8 +429,9 @@ int server_run(const server_config_t *config)
     /* Stop accepting, let the transactions in the writer's hands be answered, then stop: the pool
      * threads finish their requests and exit. */
     MHD_socket listener = MHD_quiesce_daemon(daemon);
+    __atomic_store_n(&s.stopping, 1, __ATOMIC_SEQ_CST);
     for (int waited_ms = 0;
-         __atomic_load_n(&s.in_flight, __ATOMIC_ACQUIRE) > 0 && waited_ms < 30000; waited_ms++)
+         __atomic_load_n(&s.in_flight, __ATOMIC_SEQ_CST) > 0 && waited_ms < 30000; waited_ms++)
         usleep(1000);
     MHD_stop_daemon(daemon);
     if (listener != MHD_INVALID_SOCKET) close(listener);

@@ -350,6 +350,7 @@ static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op
             return reject(op->result, A6_CHECK_IDEMPOTENCY_KEY_REUSED, "idempotency_key");
         if (existing) {
             op->result->id = existing;
+            op->result->replayed = 1;
             return WRITER_ACCEPTED;
         }
     }

@@ -27,6 +27,7 @@ typedef struct auth_result {
     const char *field;
     char message[256];
     int64_t id;
+    int replayed; /* an idempotency key returned an earlier approval */
     int store_error;
 } auth_result_t;
 
