@@ -95,6 +95,9 @@ json_t *api_body_object(const api_request_t *request, api_response_t *response)
         char message[256];
         snprintf(message, sizeof message, "invalid JSON at line %d column %d: %s", error.line,
                  error.column, error.text);
+        /* jansson quotes the offending bytes, which may not be UTF-8: keep printable ASCII. */
+        for (char *p = message; *p; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e) *p = '?';
         api_error(response, A6_CHECK_JSON_INVALID, NULL, message);
         return NULL;
     }

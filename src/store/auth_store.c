@@ -380,10 +380,44 @@ static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op
     return WRITER_ACCEPTED;
 }
 
+/* The accounts of a held transfer must exist and allow it now, as the transfer will: an
+ * approval never waits on an account that cannot take it. Returns A6_OK, a check (result filled)
+ * or a negative db_result_t. */
+static a6_check_t approval_accounts_check(db_t *db, const approval_input_t *in,
+                                          auth_result_t *result, db_error_t *err)
+{
+    static const char sql[] = "SELECT type, status FROM accounts WHERE id = ?";
+    ledger_account_t accounts[2];
+    int64_t ids[2] = {in->from, in->to};
+    const char *fields[2] = {"from", "to"};
+    for (int i = 0; i < 2; i++) {
+        db_stmt_t *stmt = db_prepare(db, sql, err);
+        if (!stmt) return (a6_check_t)DB_ERROR;
+        db_bind_int64(stmt, 1, ids[i]);
+        int rc = db_step(stmt, err);
+        if (rc == DB_ROW) {
+            accounts[i] = (ledger_account_t){.id = ids[i]};
+            ledger_account_type_parse(db_column_text(stmt, 0), &accounts[i].type);
+            accounts[i].open = strcmp(db_column_text(stmt, 1), "open") == 0;
+        }
+        db_reset(stmt);
+        if (rc < 0) return (a6_check_t)rc;
+        if (rc != DB_ROW) {
+            reject(result, A6_CHECK_ACCOUNT_NOT_FOUND, fields[i]);
+            return A6_CHECK_ACCOUNT_NOT_FOUND;
+        }
+    }
+    a6_check_t check = ledger_check_accounts(in->type, &accounts[0], &accounts[1]);
+    if (check != A6_OK) reject(result, check, "to");
+    return check;
+}
+
 static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation_t *op,
                                  db_error_t *err)
 {
     const approval_input_t *in = op->approval;
+    a6_check_t check = approval_accounts_check(db, in, op->result, err);
+    if (check != A6_OK) return (int)check < 0 ? (int)check : WRITER_REJECTED;
     if (in->range_count > APPROVAL_BLOCKS_MAX)
         return reject(op->result, A6_CHECK_TOO_MANY_BLOCKS, "blocks");
     char *blocks = NULL;

@@ -55,7 +55,9 @@ static int apply_one(writer_t *w, writer_item_t *item)
     }
     int rc = item->apply(w->db, &w->state, item->context, &item->error);
     item->outcome = rc < 0 ? rc : rc == WRITER_ACCEPTED ? WRITER_ACCEPTED : WRITER_REJECTED;
-    if (rc < 0) ledger_account_cache_clear(&w->accounts);
+    /* A rejected operation may have changed accounts before its rejection (an import, an
+     * issuance opening accounts): the savepoint undoes them, so the cache forgets them too. */
+    if (item->outcome != WRITER_ACCEPTED) ledger_account_cache_clear(&w->accounts);
     db_error_t err = {0};
     if (item->outcome != WRITER_ACCEPTED) {
         w->state = saved;
