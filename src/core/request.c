@@ -54,6 +54,15 @@ static a6_check_t validate_transaction(const ledger_request_t *r, ledger_result_
             return ledger_result_reject(result, A6_CHECK_TOO_MANY_BLOCKS, "blocks");
         if (r->quantity != 0)
             return ledger_result_reject(result, A6_CHECK_QUANTITY_INVALID, "quantity");
+        int64_t total = 0;
+        for (size_t i = 0; i < r->range_count; i++) {
+            const ledger_range_t *range = &r->ranges[i];
+            if (range->first <= 0 || range->last < range->first || range->last > LEDGER_SERIAL_MAX)
+                return ledger_result_reject(result, A6_CHECK_BLOCK_INVALID, "blocks");
+            total += range->last - range->first + 1; /* each term <= 2^62, total stays bounded */
+            if (total > LEDGER_QUANTITY_MAX)
+                return ledger_result_reject(result, A6_CHECK_QUANTITY_OVERFLOW, "blocks");
+        }
     } else if ((check = ledger_quantity_check(r->quantity)) != A6_OK) {
         return ledger_result_reject(result, check, "quantity");
     }

@@ -311,8 +311,26 @@ static void move_fields(void **state)
         expect_ok(&r);
         r.range_count = 1;
         expect_ok(&r);
-        r.range_count = LEDGER_BLOCKS_PER_TX_MAX; /* not read by validation */
-        expect_ok(&r);
+        {
+            /* range contents are validated: positive, ordered, within the serial space, and
+             * their total within the quantity limit */
+            ledger_range_t bad[2] = {{0, 5}, {10, 20}};
+            r.ranges = bad;
+            r.range_count = 2;
+            expect_reject(&r, A6_CHECK_BLOCK_INVALID, "blocks");
+            bad[0] = (ledger_range_t){7, 6};
+            expect_reject(&r, A6_CHECK_BLOCK_INVALID, "blocks");
+            bad[0] = (ledger_range_t){1, LEDGER_SERIAL_MAX + 1};
+            expect_reject(&r, A6_CHECK_BLOCK_INVALID, "blocks");
+            bad[0] = (ledger_range_t){INT64_MIN, INT64_MAX};
+            expect_reject(&r, A6_CHECK_BLOCK_INVALID, "blocks");
+            bad[0] = (ledger_range_t){1, LEDGER_QUANTITY_MAX};
+            bad[1] = (ledger_range_t){LEDGER_QUANTITY_MAX + 1, LEDGER_QUANTITY_MAX + 1};
+            expect_reject(&r, A6_CHECK_QUANTITY_OVERFLOW, "blocks");
+            bad[1] = (ledger_range_t){LEDGER_QUANTITY_MAX + 1, LEDGER_QUANTITY_MAX};
+            expect_reject(&r, A6_CHECK_BLOCK_INVALID, "blocks");
+            r = request_move_ranges(types[t]);
+        }
         r.range_count = 0;
         expect_reject(&r, A6_CHECK_BLOCK_SPEC_INVALID, "blocks");
         r.range_count = LEDGER_BLOCKS_PER_TX_MAX + 1;
