@@ -321,7 +321,8 @@ bool api_transactions_prepare(const api_request_t *r, api_response_t *out,
     int64_t total = request->quantity;
     for (size_t i = 0; i < request->range_count; i++)
         total += request->ranges[i].last - request->ranges[i].first + 1;
-    if (request->tx_type == LEDGER_TX_TRANSFER && r->user->role == ROLE_PARTICIPANT &&
+    /* Four-eyes covers every way units leave a participant's account. */
+    if (request->tx_type != LEDGER_TX_ISSUE && r->user->role == ROLE_PARTICIPANT &&
         total > r->context->four_eyes_above) {
         hold_for_approval(r, request, holder, total, out);
         return false;

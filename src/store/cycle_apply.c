@@ -363,6 +363,11 @@ int cycle_apply_event(db_t *db, ledger_state_t *state, const event_input_t *in,
     if (optional_text(in->document_title, 400, "document_title", result) != WRITER_ACCEPTED ||
         optional_text(in->document_url, 2000, "document_url", result) != WRITER_ACCEPTED)
         return WRITER_REJECTED;
+    /* Document links are shown to the public: only web addresses, never script or data URLs. */
+    if (in->document_url && strncmp(in->document_url, "https://", 8) != 0 &&
+        strncmp(in->document_url, "http://", 7) != 0)
+        return cycle_reject(result, A6_CHECK_TEXT_INVALID, "document_url",
+                            "an http:// or https:// address");
     if (in->document_sha256 && (strlen(in->document_sha256) != 64 ||
                                 strspn(in->document_sha256, "0123456789abcdef") != 64))
         return cycle_reject(result, A6_CHECK_TEXT_INVALID, "document_sha256",

@@ -324,12 +324,14 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
     return block_place_merged(db, state, moved, err);
 }
 
-/* SHA-256 (hex) of the request's meaningful fields, to tell a replay from a reused key. */
+/* SHA-256 (hex) of the request's meaningful fields and its actor, to tell a replay from a reused
+ * key: another user's request with the same key is a different request. */
 static void request_hash(const ledger_request_t *r, char out[AUDIT_HASH_HEX_SIZE])
 {
     crypto_hash_sha256_state sha;
     crypto_hash_sha256_init(&sha);
     char text[160];
+    crypto_hash_sha256_update(&sha, (const unsigned char *)r->actor, strlen(r->actor) + 1);
     int n = snprintf(text, sizeof text, "%d|%lld|%lld|%lld|%d|%d|%zu", (int)r->tx_type,
                      (long long)r->from, (long long)r->to, (long long)r->quantity, r->vintage,
                      (int)r->unit_type, r->range_count);
