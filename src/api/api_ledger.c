@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../core/access.h"
-#include "../store/ledger_ops.h"
 #include "../store/ledger_store.h"
 #include "api.h"
 
@@ -301,18 +300,6 @@ bool api_transactions_prepare(const api_request_t *r, api_response_t *out,
               transaction_allowed(r, request, holder, sizeof holder, out);
     json_decref(body);
     if (!ok) return false;
-    if ((request->tx_type == LEDGER_TX_RETIRE || request->tx_type == LEDGER_TX_CANCEL) &&
-        request->to == 0) {
-        db_error_t err = {0};
-        ledger_account_type_t type = request->tx_type == LEDGER_TX_RETIRE
-                                         ? LEDGER_ACCOUNT_RETIREMENT
-                                         : LEDGER_ACCOUNT_CANCELLATION;
-        if (ledger_default_account(r->context->writer, r->user->name, type, "VNM", &request->to,
-                                   &err) < 0) {
-            api_storage_error(out, err.message);
-            return false;
-        }
-    }
     ledger_result_t check;
     if (ledger_request_validate(request, &check) != A6_OK) {
         api_error(out, check.check, check.field, check.message);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../store/ledger_ops.h"
 #include "../store/ledger_store.h"
 #include "../store/writer.h"
 #include "cli.h"
@@ -155,24 +154,6 @@ static const char *transaction_usage(ledger_tx_type_t type)
     return "";
 }
 
-/* The registry's own retirement or cancellation account, opened on first use. */
-static int default_destination(const cli_t *cli, ledger_tx_type_t type, int64_t *out)
-{
-    writer_t *writer = NULL;
-    db_error_t err = {0};
-    if (writer_start(cli->db_path, NULL, &writer, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return -1;
-    }
-    int rc = ledger_default_account(writer, cli->actor,
-                                    type == LEDGER_TX_RETIRE ? LEDGER_ACCOUNT_RETIREMENT
-                                                             : LEDGER_ACCOUNT_CANCELLATION,
-                                    "VNM", out, &err);
-    writer_stop(writer);
-    if (rc < 0) fprintf(stderr, "a6reg: %s\n", err.message);
-    return rc < 0 ? -1 : 0;
-}
-
 /* Parses the amount: --quantity or --blocks (exactly one). */
 static int parse_amount(const cli_t *cli, const cli_option_t *options, const char *usage,
                         ledger_request_t *request, ledger_range_t **ranges)
@@ -255,8 +236,6 @@ int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type)
     if (rc == CLI_EXIT_OK && from && !cli_parse_id(cli, from, "from", &request.from))
         rc = CLI_EXIT_REJECTED;
     if (rc == CLI_EXIT_OK && to && !cli_parse_id(cli, to, "to", &request.to))
-        rc = CLI_EXIT_REJECTED;
-    if (rc == CLI_EXIT_OK && !to && default_destination(cli, type, &request.to) < 0)
         rc = CLI_EXIT_REJECTED;
     if (rc == CLI_EXIT_OK) {
         ledger_result_t result;

@@ -1,6 +1,7 @@
 /* request.c: input validation of ledger requests, before anything touches the database. */
 #include "request.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +32,11 @@ static a6_check_t validate_transaction(const ledger_request_t *r, ledger_result_
     a6_check_t check;
     if (r->tx_type < LEDGER_TX_ISSUE || r->tx_type > LEDGER_TX_CANCEL)
         return ledger_result_reject(result, A6_CHECK_FIELD_MISSING, "type");
-    if (r->to <= 0) return ledger_result_reject(result, A6_CHECK_ID_INVALID, "to");
+    /* A retirement or cancellation without a destination goes to the registry's own account. */
+    bool registry_account =
+        r->to == 0 && (r->tx_type == LEDGER_TX_RETIRE || r->tx_type == LEDGER_TX_CANCEL);
+    if (r->to < 0 || (r->to == 0 && !registry_account))
+        return ledger_result_reject(result, A6_CHECK_ID_INVALID, "to");
     if (r->tx_type == LEDGER_TX_ISSUE) {
         if (r->from != 0) return ledger_result_reject(result, A6_CHECK_ID_INVALID, "from");
         if (r->ranges) return ledger_result_reject(result, A6_CHECK_BLOCK_SPEC_INVALID, "blocks");

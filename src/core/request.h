@@ -35,7 +35,7 @@ typedef struct ledger_request {
     /* transaction: from is 0 for an issuance */
     ledger_tx_type_t tx_type;
     int64_t from;
-    int64_t to;
+    int64_t to; /* 0 for a retirement or cancellation: the registry's own account */
     int64_t quantity;             /* 0 when explicit ranges give it */
     int32_t vintage;              /* issuance: the vintage; others: optional filter (0 = any) */
     ledger_unit_type_t unit_type; /* issuance: the type; others: optional filter */

@@ -406,6 +406,7 @@ static int import_file(writer_t *w, const char *dir, file_kind_t kind, const cha
                 fr->applied = 1;
                 outcome = 0;
             } else if (rc == WRITER_REJECTED) {
+                fr->added = fr->existing = 0; /* rolled back: nothing of the file was applied */
                 const csv_row_t *row = &table.rows[apply.failed_row];
                 add_message(report->errors, &report->error_count, "%s:%zu:1 (%s): check %d %s: %s",
                             files[kind], row->line, row->fields[0], (int)apply.result.check,

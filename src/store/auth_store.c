@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../core/text.h"
+#include "ledger_store.h"
 
 /* ISO 8601 UTC of now + seconds (same text format as the writer's clock). */
 static void iso_after(int64_t seconds, char out[CLOCK_ISO_SIZE])
@@ -415,7 +416,13 @@ static a6_check_t approval_accounts_check(db_t *db, const approval_input_t *in,
 static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation_t *op,
                                  db_error_t *err)
 {
-    const approval_input_t *in = op->approval;
+    approval_input_t resolved = *op->approval;
+    const approval_input_t *in = &resolved;
+    op->approval = in;
+    int opened;
+    if (resolved.to == 0 && (opened = ledger_registry_account(
+                                 db, state, resolved.type, resolved.actor, &resolved.to, err)) < 0)
+        return opened;
     a6_check_t check = approval_accounts_check(db, in, op->result, err);
     if (check != A6_OK) return (int)check < 0 ? (int)check : WRITER_REJECTED;
     if (in->range_count > APPROVAL_BLOCKS_MAX)

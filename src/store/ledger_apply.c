@@ -597,16 +597,57 @@ done:
     return rc < 0 ? rc : 0;
 }
 
-static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+int ledger_registry_account(db_t *db, ledger_state_t *state, ledger_tx_type_t type,
+                            const char *actor, int64_t *id, db_error_t *err)
+{
+    static const char sql[] = "SELECT MIN(id) FROM accounts WHERE type = ? AND status = 'open' "
+                              "AND holder = 'Registry'";
+    static const char party_sql[] = "SELECT value FROM registry_meta WHERE name = 'party'";
+    ledger_account_type_t account_type =
+        type == LEDGER_TX_RETIRE ? LEDGER_ACCOUNT_RETIREMENT : LEDGER_ACCOUNT_CANCELLATION;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, ledger_account_type_name(account_type));
+    int rc = db_step(stmt, err);
+    *id = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (*id) return 0;
+    char party[4] = "VNM";
+    if (!(stmt = db_prepare(db, party_sql, err))) return DB_ERROR;
+    if ((rc = db_step(stmt, err)) == DB_ROW)
+        snprintf(party, sizeof party, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    ledger_request_t open = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,
+                             .actor = actor,
+                             .holder = "Registry",
+                             .account_type = account_type,
+                             .party = party};
+    ledger_result_t opened;
+    if ((rc = ledger_apply(db, state, &open, &opened, err)) < 0) return rc;
+    if (opened.check != A6_OK) return db_error_set(err, DB_ERROR, "%s", opened.message);
+    *id = opened.id;
+    return 0;
+}
+
+static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_request_t *request,
                              ledger_result_t *result, db_error_t *err)
 {
     char hash[AUDIT_HASH_HEX_SIZE] = "";
     int rc, found = 0;
-    if (r->idempotency_key) {
-        request_hash(r, hash);
-        if ((rc = idempotency_lookup(db, r, hash, result, &found, err)) < 0) return rc;
+    if (request->idempotency_key) {
+        request_hash(request, hash);
+        if ((rc = idempotency_lookup(db, request, hash, result, &found, err)) < 0) return rc;
         if (found) return 0;
     }
+    /* The registry's own account is opened, if needed, in this same savepoint: a rejected
+     * retirement leaves no account behind. */
+    ledger_request_t resolved = *request;
+    const ledger_request_t *r = &resolved;
+    if (resolved.to == 0 && (rc = ledger_registry_account(db, state, resolved.tx_type,
+                                                          resolved.actor, &resolved.to, err)) < 0)
+        return rc;
     loaded_account_t from = {0}, to;
     if (r->from && (rc = load_account(db, state, r->from, &from, err)) < 0) return rc;
     if ((rc = load_account(db, state, r->to, &to, err)) < 0) return rc;

@@ -53,6 +53,11 @@ int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err);
 int ledger_apply(db_t *db, ledger_state_t *state, const ledger_request_t *request,
                  ledger_result_t *result, db_error_t *err);
 
+/* The registry's own retirement (or cancellation) account, held by "Registry", opened inside the
+ * caller's transaction when there is none yet. */
+int ledger_registry_account(db_t *db, ledger_state_t *state, ledger_tx_type_t type,
+                            const char *actor, int64_t *id, db_error_t *err);
+
 /* Reads. Each returns a new JSON value (caller owns it), or NULL with err set; an unknown account
  * gives NULL with err->code == 0. */
 json_t *ledger_query_account(db_t *db, int64_t account_id, db_error_t *err);

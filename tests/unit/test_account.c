@@ -409,8 +409,8 @@ static void party_check(void **state)
                                       "V-M",
                                       "@AA",
                                       "[AA",
-                                      "\xc3\x84"
-                                      "BC",
+                                      ("\xc3\x84"
+                                       "BC"),
                                       "VN\n"};
     for (size_t i = 0; i < COUNT_OF(bad); i++)
         if (ledger_party_check(bad[i]) != A6_CHECK_PARTY_INVALID)
