@@ -143,6 +143,9 @@ static int dispatch_transaction(server_t *s, struct MHD_Connection *c, const api
     return 1;
 }
 
+static int dispatch_authorized(server_t *s, struct MHD_Connection *c, api_request_t *request_in,
+                               const route_t *route, request_state_t *state, api_response_t *out);
+
 /* Authenticates (when a token is given), routes and calls the handler. Returns 1 when the
  * connection was suspended for the writer (the answer comes later), 0 when out is answered. */
 static int dispatch(server_t *s, struct MHD_Connection *c, const char *url, const char *method,
@@ -187,6 +190,23 @@ static int dispatch(server_t *s, struct MHD_Connection *c, const char *url, cons
         api_storage_error(out, "cannot open a read connection");
         return 0;
     }
+    /* One read transaction per request: a consistent snapshot for all its reads, and one lock
+     * check instead of one per statement. */
+    db_error_t read_err = {0};
+    if (db_begin(request.reader, &read_err) < 0) {
+        api_storage_error(out, read_err.message);
+        return 0;
+    }
+    int suspended = dispatch_authorized(s, c, &request, route, state, out);
+    db_rollback(request.reader, &read_err); /* read-only: nothing to commit */
+    return suspended;
+}
+
+/* The part of dispatch inside the request's read transaction. */
+static int dispatch_authorized(server_t *s, struct MHD_Connection *c, api_request_t *request_in,
+                               const route_t *route, request_state_t *state, api_response_t *out)
+{
+    api_request_t request = *request_in;
     request.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
     request.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     auth_user_t user;
