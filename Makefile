@@ -24,6 +24,7 @@ test: build
 
 bench: build
 	$(BUILD)/bench/ledger
+	bench/http $(BUILD)/src/a6reg
 
 clean:
 	rm -rf $(BUILD)
