@@ -30,12 +30,13 @@ typedef struct aef_context {
     size_t *order;                 /* scratch for the passes across rows */
 } aef_context_t;
 
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 6, 7)))
-#endif
-static void
-aef_fail(aef_sink_t *sink, a6_aef_table_t table, size_t row, const char *rule, a6_check_t check,
-         const char *format, ...)
+/* Records one failure; the message is formatted only when there is room to keep it. */
+static void aef_fail(aef_sink_t *sink, a6_aef_table_t table, size_t row, const char *rule,
+                     a6_check_t check, const char *format, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void aef_fail(aef_sink_t *sink, a6_aef_table_t table, size_t row, const char *rule,
+                     a6_check_t check, const char *format, ...)
 {
     if (sink->count < sink->max) {
         a6_aef_failure_t *failure = &sink->failures[sink->count];
@@ -153,7 +154,8 @@ static const a6_authorization_t *check_row_block(aef_context_t *context, a6_aef_
                                                  size_t i, const a6_aef_row_t *row)
 {
     aef_sink_t *sink = context->sink;
-    if (a6_approach_id_check(row->approach_id) != A6_OK)
+    bool approach_valid = a6_approach_id_check(row->approach_id) == A6_OK;
+    if (!approach_valid)
         aef_fail(sink, table, i, "approach-id", A6_CHECK_APPROACH_ID_INVALID,
                  "cooperative approach ID \"%s\" must be CA and four digits",
                  shown(row->approach_id));
@@ -163,7 +165,7 @@ static const a6_authorization_t *check_row_block(aef_context_t *context, a6_aef_
     if (!authorization)
         aef_fail(sink, table, i, "authorization-known", A6_CHECK_AUTHORIZATION_NOT_FOUND,
                  "authorization ID \"%s\" is not in T2", shown(row->authorization_id));
-    else if (given(row->approach_id) && given(authorization->approach_id) &&
+    else if (approach_valid && given(authorization->approach_id) &&
              strcmp(row->approach_id, authorization->approach_id) != 0)
         aef_fail(sink, table, i, "approach-matches-authorization", A6_CHECK_AEF_INCONSISTENT,
                  "cooperative approach \"%s\" differs from authorization \"%s\"'s \"%s\"",
@@ -254,7 +256,7 @@ static void check_action_kind(aef_context_t *context, size_t i, const a6_aef_row
     }
     if (*type != 0 && !a6_action_subtype_fits(*type, subtype)) {
         aef_fail(sink, t3, i, "action-subtype", A6_CHECK_ACTION_SUBTYPE_INVALID,
-                 "subtype \"%s\" does not qualify a \"%s\" action", row->action_subtype,
+                 "subtype \"%s\" does not qualify the action type \"%s\"", row->action_subtype,
                  a6_action_type_name(*type));
         return;
     }
