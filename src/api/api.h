@@ -84,6 +84,7 @@ void api_session_create(const api_request_t *r, api_response_t *out);
 void api_session_delete(const api_request_t *r, api_response_t *out);
 void api_audit_verify(const api_request_t *r, api_response_t *out);
 void api_audit_checkpoint(const api_request_t *r, api_response_t *out);
+void api_ndc_balance(const api_request_t *r, api_response_t *out);
 
 void api_accounts_list(const api_request_t *r, api_response_t *out);
 void api_accounts_create(const api_request_t *r, api_response_t *out);

@@ -88,5 +88,6 @@ int cli_cmd_timeline(const cli_t *cli);
 int cli_cmd_import(const cli_t *cli);
 int cli_cmd_serve(const cli_t *cli);
 int cli_cmd_user(const cli_t *cli);
+int cli_cmd_ndc(const cli_t *cli);
 
 #endif

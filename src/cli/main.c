@@ -31,6 +31,7 @@ static const char main_usage[] =
     "  import jcm DIR            import the public JCM CSV files (idempotent)\n"
     "  serve                     serve the JSON API (--listen 127.0.0.1:8080)\n"
     "  user add|passwd|revoke    users, roles, passwords and API tokens\n"
+    "  ndc set|inventory|balance the NDC, its inventory and the emissions balance\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -74,6 +75,7 @@ static const command_t commands[] = {
     {"import", cli_cmd_import},
     {"serve", cli_cmd_serve},
     {"user", cli_cmd_user},
+    {"ndc", cli_cmd_ndc},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */

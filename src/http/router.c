@@ -64,6 +64,8 @@ const route_t router_routes[] = {
      "recompute the audit chain and replay it against the tables"},
     {"GET", "/api/v1/audit/checkpoint", api_audit_checkpoint, ROUTE_PUBLIC,
      "the latest audit log checkpoint"},
+    {"GET", "/api/v1/ndc/balance", api_ndc_balance, ROUTE_PUBLIC,
+     "the emissions balance per year of the NDC period"},
 };
 
 const size_t router_route_count = sizeof router_routes / sizeof router_routes[0];

@@ -191,6 +191,40 @@ static const migration_t migrations[] = {
         "  transaction_id INTEGER REFERENCES transactions(id),"
         "  created_at TEXT NOT NULL,"
         "  decided_at TEXT);"},
+    {4, "CREATE TABLE ndc ("
+        "  id INTEGER PRIMARY KEY CHECK (id = 1)," /* one NDC: the host Party's */
+        "  first_year INTEGER NOT NULL,"
+        "  last_year INTEGER NOT NULL,"
+        "  target_year INTEGER NOT NULL,"
+        "  bau_tco2e INTEGER,"
+        "  unconditional_bp INTEGER,"
+        "  conditional_bp INTEGER,"
+        "  method TEXT NOT NULL,"
+        "  budget_tco2e INTEGER,"
+        "  updated_at TEXT NOT NULL);"
+        "CREATE TABLE ndc_years ("
+        "  year INTEGER PRIMARY KEY,"
+        "  emissions_tco2e INTEGER," /* national inventory (or projection); NULL when unknown */
+        "  trajectory_tco2e INTEGER,"
+        "  updated_at TEXT NOT NULL);"
+        /* ITMOs first transferred by the host and ITMOs acquired and used towards its NDC, by
+         * year: the F(t) and U(t) of the emissions balance. */
+        "CREATE TABLE first_transfers ("
+        "  id INTEGER PRIMARY KEY,"
+        "  year INTEGER NOT NULL,"
+        "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+        "  issuance_id INTEGER REFERENCES issuances(id),"
+        "  first_serial INTEGER,"
+        "  last_serial INTEGER,"
+        "  acquiring_party TEXT,"
+        "  occurred_on TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL);"
+        "CREATE TABLE ndc_uses ("
+        "  id INTEGER PRIMARY KEY,"
+        "  year INTEGER NOT NULL,"
+        "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+        "  transaction_id INTEGER REFERENCES transactions(id),"
+        "  created_at TEXT NOT NULL);"},
 };
 
 int schema_version_latest(void)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# test_ndc.sh: the NDC and the emissions balance through the a6reg command (TAP): refusal without
+# an NDC, bad inputs, and the worked example of spec/ARTICLE6.md under both methods (first
+# transfers of 10,000 / 20,000 / 30,000 / 40,000 t in 2026 / 2027 / 2029 / 2030).
+set -u
+a6reg=${1:?usage: test_ndc.sh A6REG_BINARY}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export A6REG_DB="$work/registry.db"
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+reject() { # reject DESCRIPTION CODE ARGS...
+    local description=$1 code=$2 out rc
+    shift 2
+    out=$("$a6reg" --json "$@" 2>/dev/null)
+    rc=$?
+    if [ $rc -eq 1 ] && [ "$(echo "$out" | json 'd["error"]["code"]' 2>/dev/null)" = "$code" ]; then
+        ok "$description"
+    else
+        not_ok "$description" "exit $rc, output: $out"
+    fi
+}
+
+"$a6reg" init >/dev/null
+reject "no NDC: the balance refuses (4018), never a silent zero" 4018 ndc balance
+reject "an unknown method is 4009" 4009 ndc set --first-year 2021 --last-year 2030 --target-year 2030 --method guess
+reject "a target year outside the period is 4017" 4017 ndc set --first-year 2021 --last-year 2030 --target-year 2035 --method trajectory
+"$a6reg" ndc set --first-year 2021 --last-year 2030 --target-year 2030 --method trajectory \
+    --bau 927900000 --unconditional-bp 1580 --conditional-bp 4350 >/dev/null
+check "ndc set" 0 $?
+for year in $(seq 2021 2030); do
+    "$a6reg" ndc inventory --year "$year" --emissions 700000000 >/dev/null || not_ok "inventory $year"
+done
+# First transfers are the ledger's records (written by authorized first transfers): the test
+# records the worked example's directly.
+sqlite3 "$A6REG_DB" "INSERT INTO first_transfers(year, quantity, occurred_on, created_at) VALUES
+    (2026, 10000, '2026-06-01', 't'), (2027, 20000, '2027-06-01', 't'),
+    (2029, 30000, '2029-06-01', 't'), (2030, 40000, '2030-06-01', 't')"
+balance=$("$a6reg" ndc balance --json)
+check "the target level is BAU x (1 - 15.80%)" 781291800 "$(echo "$balance" | json 'd["target_level_tco2e"]')"
+check "trajectory: adjustments 10,000 / 20,000 / 0 / 30,000 / 40,000 in 2026-2030" "10000 20000 0 30000 40000" \
+    "$(echo "$balance" | json '" ".join(str(y["adjustment_tco2e"]) for y in d["years"][5:])')"
+check "trajectory: 2030 adjusted emissions are E(2030) + 40,000" 700040000 \
+    "$("$a6reg" ndc balance --year 2030 --json | json 'd["years"][0]["adjusted_tco2e"]')"
+check "trajectory: distance to the target in 2030" -81251800 \
+    "$("$a6reg" ndc balance --year 2030 --json | json 'd["years"][0]["distance_tco2e"]')"
+"$a6reg" ndc set --first-year 2021 --last-year 2030 --target-year 2030 --method averaging \
+    --bau 927900000 --unconditional-bp 1580 >/dev/null
+check "averaging: 2030 adjustment is 100,000 / 10" 10000 \
+    "$("$a6reg" ndc balance --year 2030 --json | json 'd["years"][0]["adjustment_tco2e"]')"
+check "averaging: 2030 adjusted emissions are E(2030) + 10,000" 700010000 \
+    "$("$a6reg" ndc balance --year 2030 --json | json 'd["years"][0]["adjusted_tco2e"]')"
+check "averaging: earlier years are indicative" True \
+    "$("$a6reg" ndc balance --year 2027 --json | json 'd["years"][0]["indicative"]')"
+reject "a year outside the period is 4017" 4017 ndc balance --year 2035
+"$a6reg" verify >/dev/null; check "verify passes (NDC changes are audited)" 0 $?
+check "NDC changes are in the audit log" 1 "$(sqlite3 "$A6REG_DB" "SELECT COUNT(*) > 0 FROM audit_log WHERE action = 'ndc.set'")"
+echo "1..$n"
+[ $failed -eq 0 ]
