@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include "names.h"
 
 static const char *const account_type_names[] = {
     [LEDGER_ACCOUNT_HOLDING] = "holding",
@@ -23,25 +24,15 @@ static const char *const tx_type_names[] = {
     [LEDGER_TX_CANCEL] = "cancel",
 };
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-static int name_find(const char *const *names, size_t count, const char *name)
-{
-    if (!name) return 0;
-    for (size_t i = 1; i < count; i++)
-        if (names[i] && strcmp(names[i], name) == 0) return (int)i;
-    return 0;
-}
-
 const char *ledger_account_type_name(ledger_account_type_t type)
 {
-    if (type <= 0 || (size_t)type >= COUNT_OF(account_type_names)) return "unknown";
+    if (type <= 0 || (size_t)type >= A6_COUNT_OF(account_type_names)) return "unknown";
     return account_type_names[type];
 }
 
 a6_check_t ledger_account_type_parse(const char *name, ledger_account_type_t *out)
 {
-    int found = name_find(account_type_names, COUNT_OF(account_type_names), name);
+    int found = a6_name_find(account_type_names, A6_COUNT_OF(account_type_names), name);
     if (!found) return A6_CHECK_ACCOUNT_TYPE_INVALID;
     *out = (ledger_account_type_t)found;
     return A6_OK;
@@ -49,13 +40,13 @@ a6_check_t ledger_account_type_parse(const char *name, ledger_account_type_t *ou
 
 const char *ledger_tx_type_name(ledger_tx_type_t type)
 {
-    if (type <= 0 || (size_t)type >= COUNT_OF(tx_type_names)) return "unknown";
+    if (type <= 0 || (size_t)type >= A6_COUNT_OF(tx_type_names)) return "unknown";
     return tx_type_names[type];
 }
 
 a6_check_t ledger_tx_type_parse(const char *name, ledger_tx_type_t *out)
 {
-    int found = name_find(tx_type_names, COUNT_OF(tx_type_names), name);
+    int found = a6_name_find(tx_type_names, A6_COUNT_OF(tx_type_names), name);
     if (!found) return A6_CHECK_FIELD_MISSING;
     *out = (ledger_tx_type_t)found;
     return A6_OK;

@@ -9,8 +9,7 @@
 
 #include "account.h"
 #include "block.h"
-
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#include "names.h"
 
 static const char *const purpose_names[] = {
     [A6_PURPOSE_NDC] = "NDC",
@@ -87,39 +86,26 @@ static const char *const ca_method_names[] = {
     [A6_CA_AVERAGING] = "averaging",
 };
 
-_Static_assert(COUNT_OF(purpose_names) == A6_PURPOSE_COUNT + 1, "a name for every purpose");
-_Static_assert(COUNT_OF(purpose_uses) == A6_PURPOSE_COUNT + 1, "uses for every purpose");
-_Static_assert(COUNT_OF(action_type_names) == A6_ACTION_TYPE_COUNT + 1, "every action type");
-_Static_assert(COUNT_OF(action_subtype_names) == A6_ACTION_SUBTYPE_COUNT + 1, "every subtype");
-_Static_assert(COUNT_OF(first_transfer_names) == A6_FIRST_TRANSFER_COUNT + 1, "every definition");
-_Static_assert(COUNT_OF(mitigation_type_names) == A6_MITIGATION_TYPE_COUNT + 1, "every type");
-_Static_assert(COUNT_OF(unit_registry_names) == A6_UNIT_REGISTRY_COUNT + 1, "every registry");
-_Static_assert(COUNT_OF(ca_method_names) == A6_CA_METHOD_COUNT + 1, "every method");
+_Static_assert(A6_COUNT_OF(purpose_names) == A6_PURPOSE_COUNT + 1, "a name for every purpose");
+_Static_assert(A6_COUNT_OF(purpose_uses) == A6_PURPOSE_COUNT + 1, "uses for every purpose");
+_Static_assert(A6_COUNT_OF(action_type_names) == A6_ACTION_TYPE_COUNT + 1, "every action type");
+_Static_assert(A6_COUNT_OF(action_subtype_names) == A6_ACTION_SUBTYPE_COUNT + 1, "every subtype");
+_Static_assert(A6_COUNT_OF(first_transfer_names) == A6_FIRST_TRANSFER_COUNT + 1,
+               "every definition");
+_Static_assert(A6_COUNT_OF(mitigation_type_names) == A6_MITIGATION_TYPE_COUNT + 1, "every type");
+_Static_assert(A6_COUNT_OF(unit_registry_names) == A6_UNIT_REGISTRY_COUNT + 1, "every registry");
+_Static_assert(A6_COUNT_OF(ca_method_names) == A6_CA_METHOD_COUNT + 1, "every method");
 
 /* Index of name in names[1..count-1] by exact comparison, or 0 when absent. */
-static int name_find(const char *const *names, size_t count, const char *name)
-{
-    if (!name) return 0;
-    for (size_t i = 1; i < count; i++)
-        if (names[i] && strcmp(names[i], name) == 0) return (int)i;
-    return 0;
-}
-
-static const char *name_of(const char *const *names, size_t count, int value)
-{
-    if (value <= 0 || (size_t)value >= count) return "unknown";
-    return names[value];
-}
-
 /* The name and parse pair of one controlled value list. */
 #define A6_NAMES(prefix, type_t, table, invalid)                                                   \
     const char *prefix##_name(type_t value)                                                        \
     {                                                                                              \
-        return name_of(table, COUNT_OF(table), (int)value);                                        \
+        return a6_name_of(table, A6_COUNT_OF(table), (int)value);                                  \
     }                                                                                              \
     a6_check_t prefix##_parse(const char *name, type_t *out)                                       \
     {                                                                                              \
-        int found = name_find(table, COUNT_OF(table), name);                                       \
+        int found = a6_name_find(table, A6_COUNT_OF(table), name);                                 \
         if (!found) return invalid;                                                                \
         *out = (type_t)found;                                                                      \
         return A6_OK;                                                                              \
@@ -138,7 +124,7 @@ A6_NAMES(a6_ca_method, a6_ca_method_t, ca_method_names, A6_CHECK_CA_METHOD_INVAL
 
 unsigned a6_purpose_uses(a6_purpose_t purpose)
 {
-    if ((int)purpose <= 0 || (size_t)purpose >= COUNT_OF(purpose_uses)) return 0;
+    if ((int)purpose <= 0 || (size_t)purpose >= A6_COUNT_OF(purpose_uses)) return 0;
     return purpose_uses[purpose];
 }
 

@@ -9,8 +9,7 @@
 
 #include "block.h"
 #include "text.h"
-
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#include "names.h"
 
 /* ---- the policy ---- */
 
@@ -244,7 +243,7 @@ static const struct {
     {"vintage-window", rule_vintage},    {"quantity-valid", rule_quantity},
     {"share-of-reductions", rule_share}, {"ndc-safeguard", rule_safeguard},
 };
-_Static_assert(COUNT_OF(authorization_rules) == A6_AUTHORIZATION_RULE_COUNT, "rule count");
+_Static_assert(A6_COUNT_OF(authorization_rules) == A6_AUTHORIZATION_RULE_COUNT, "rule count");
 
 a6_check_t a6_authorization_evaluate(const a6_policy_t *policy,
                                      const a6_authorization_request_t *request,
@@ -254,7 +253,7 @@ a6_check_t a6_authorization_evaluate(const a6_policy_t *policy,
     assert(results || results_max == 0);
     a6_check_t overall = A6_OK;
     size_t written = 0;
-    for (size_t i = 0; i < COUNT_OF(authorization_rules); i++) {
+    for (size_t i = 0; i < A6_COUNT_OF(authorization_rules); i++) {
         a6_rule_result_t result;
         memset(&result, 0, sizeof result);
         result.rule = authorization_rules[i].name;

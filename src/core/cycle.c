@@ -5,8 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#include "names.h"
 
 static const char *const kind_names[] = {
     [ACTIVITY_PROJECT] = "project",
@@ -38,33 +37,19 @@ static const char *const role_names[] = {
     [ROLE_AUDITOR] = "auditor", [ROLE_PARTICIPANT] = "participant", [ROLE_OBSERVER] = "observer",
 };
 
-_Static_assert(COUNT_OF(state_names) == ACTIVITY_STATE_COUNT + 1, "a name for every state");
-_Static_assert(COUNT_OF(event_names) == ACTIVITY_EVENT_COUNT + 1, "a name for every event");
-_Static_assert(COUNT_OF(role_names) == A6_ROLE_COUNT + 1, "a name for every role");
+_Static_assert(A6_COUNT_OF(state_names) == ACTIVITY_STATE_COUNT + 1, "a name for every state");
+_Static_assert(A6_COUNT_OF(event_names) == ACTIVITY_EVENT_COUNT + 1, "a name for every event");
+_Static_assert(A6_COUNT_OF(role_names) == A6_ROLE_COUNT + 1, "a name for every role");
 
 /* Index of name in names[1..count-1], or 0 when absent (index 0 is never a valid value). */
-static int name_find(const char *const *names, size_t count, const char *name)
-{
-    if (!name) return 0;
-    for (size_t i = 1; i < count; i++)
-        if (names[i] && strcmp(names[i], name) == 0) return (int)i;
-    return 0;
-}
-
-static const char *name_of(const char *const *names, size_t count, int value)
-{
-    if (value <= 0 || (size_t)value >= count) return "unknown";
-    return names[value];
-}
-
 const char *activity_kind_name(activity_kind_t kind)
 {
-    return name_of(kind_names, COUNT_OF(kind_names), (int)kind);
+    return a6_name_of(kind_names, A6_COUNT_OF(kind_names), (int)kind);
 }
 
 a6_check_t activity_kind_parse(const char *name, activity_kind_t *out)
 {
-    int found = name_find(kind_names, COUNT_OF(kind_names), name);
+    int found = a6_name_find(kind_names, A6_COUNT_OF(kind_names), name);
     if (!found) return A6_CHECK_KIND_INVALID;
     *out = (activity_kind_t)found;
     return A6_OK;
@@ -72,12 +57,12 @@ a6_check_t activity_kind_parse(const char *name, activity_kind_t *out)
 
 const char *activity_state_name(activity_state_t state)
 {
-    return name_of(state_names, COUNT_OF(state_names), (int)state);
+    return a6_name_of(state_names, A6_COUNT_OF(state_names), (int)state);
 }
 
 a6_check_t activity_state_parse(const char *name, activity_state_t *out)
 {
-    int found = name_find(state_names, COUNT_OF(state_names), name);
+    int found = a6_name_find(state_names, A6_COUNT_OF(state_names), name);
     if (!found) return A6_CHECK_STATUS_INVALID;
     *out = (activity_state_t)found;
     return A6_OK;
@@ -85,12 +70,12 @@ a6_check_t activity_state_parse(const char *name, activity_state_t *out)
 
 const char *activity_event_name(activity_event_t event)
 {
-    return name_of(event_names, COUNT_OF(event_names), (int)event);
+    return a6_name_of(event_names, A6_COUNT_OF(event_names), (int)event);
 }
 
 a6_check_t activity_event_parse(const char *name, activity_event_t *out)
 {
-    int found = name_find(event_names, COUNT_OF(event_names), name);
+    int found = a6_name_find(event_names, A6_COUNT_OF(event_names), name);
     if (!found) return A6_CHECK_EVENT_INVALID;
     *out = (activity_event_t)found;
     return A6_OK;
@@ -98,12 +83,12 @@ a6_check_t activity_event_parse(const char *name, activity_event_t *out)
 
 const char *a6_role_name(a6_role_t role)
 {
-    return name_of(role_names, COUNT_OF(role_names), (int)role);
+    return a6_name_of(role_names, A6_COUNT_OF(role_names), (int)role);
 }
 
 a6_check_t a6_role_parse(const char *name, a6_role_t *out)
 {
-    int found = name_find(role_names, COUNT_OF(role_names), name);
+    int found = a6_name_find(role_names, A6_COUNT_OF(role_names), name);
     if (!found) return A6_CHECK_ROLE_INVALID;
     *out = (a6_role_t)found;
     return A6_OK;
@@ -175,7 +160,7 @@ static const cycle_rule_t *cycle_rule_find(activity_kind_t kind, activity_state_
                                            activity_event_t event)
 {
     if (!kind_valid(kind) || !state_valid(state) || !event_valid(event)) return NULL;
-    for (size_t i = 0; i < COUNT_OF(cycle_rules); i++) {
+    for (size_t i = 0; i < A6_COUNT_OF(cycle_rules); i++) {
         const cycle_rule_t *rule = &cycle_rules[i];
         if (rule->event == event && (rule->kinds & BIT(kind)) && (rule->from & BIT(state)))
             return rule;
@@ -228,7 +213,7 @@ void cycle_describe_allowed(activity_kind_t kind, activity_state_t state, char *
     append_text(out, size, &used, activity_state_name(state));
     append_text(out, size, &used, "; allowed: ");
     activity_event_t events[ACTIVITY_EVENT_COUNT];
-    size_t count = cycle_allowed_events(kind, state, events, COUNT_OF(events));
+    size_t count = cycle_allowed_events(kind, state, events, A6_COUNT_OF(events));
     if (count == 0) append_text(out, size, &used, "none");
     for (size_t i = 0; i < count; i++) {
         if (i > 0) append_text(out, size, &used, ", ");

@@ -19,8 +19,7 @@
 
 #include "account.h"
 #include "block.h"
-
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#include "names.h"
 
 static const char *const stage_names[] = {
     [PERIOD_REPORTED] = "reported",   [PERIOD_VERIFIED] = "verified",
@@ -34,23 +33,15 @@ static const char *const side_names[] = {
     [SIDE_PARTICIPANTS] = "participants",
 };
 
-static int name_find(const char *const *names, size_t count, const char *name)
-{
-    if (!name) return 0;
-    for (size_t i = 1; i < count; i++)
-        if (names[i] && strcmp(names[i], name) == 0) return (int)i;
-    return 0;
-}
-
 const char *period_stage_name(period_stage_t stage)
 {
-    if ((int)stage <= 0 || (size_t)stage >= COUNT_OF(stage_names)) return "unknown";
+    if ((int)stage <= 0 || (size_t)stage >= A6_COUNT_OF(stage_names)) return "unknown";
     return stage_names[stage];
 }
 
 a6_check_t period_stage_parse(const char *name, period_stage_t *out)
 {
-    int found = name_find(stage_names, COUNT_OF(stage_names), name);
+    int found = a6_name_find(stage_names, A6_COUNT_OF(stage_names), name);
     if (!found) return A6_CHECK_STATUS_INVALID;
     *out = (period_stage_t)found;
     return A6_OK;
@@ -58,13 +49,13 @@ a6_check_t period_stage_parse(const char *name, period_stage_t *out)
 
 const char *allocation_side_name(allocation_side_t side)
 {
-    if ((int)side <= 0 || (size_t)side >= COUNT_OF(side_names)) return "unknown";
+    if ((int)side <= 0 || (size_t)side >= A6_COUNT_OF(side_names)) return "unknown";
     return side_names[side];
 }
 
 a6_check_t allocation_side_parse(const char *name, allocation_side_t *out)
 {
-    int found = name_find(side_names, COUNT_OF(side_names), name);
+    int found = a6_name_find(side_names, A6_COUNT_OF(side_names), name);
     if (!found) return A6_CHECK_SIDE_INVALID;
     *out = (allocation_side_t)found;
     return A6_OK;
@@ -120,7 +111,7 @@ a6_check_t period_check_verify(const monitoring_period_t *period, int64_t verifi
     if (period->stage != PERIOD_REPORTED) return A6_CHECK_PERIOD_STAGE;
 
     const a6_date_t earlier[] = {period->start, period->end, period->reported_on};
-    a6_check_t check = step_date_check(verified_on, earlier, COUNT_OF(earlier), today);
+    a6_check_t check = step_date_check(verified_on, earlier, A6_COUNT_OF(earlier), today);
     if (check != A6_OK) return check;
 
     check = ledger_quantity_check(verified_tco2e);
@@ -138,7 +129,7 @@ a6_check_t period_check_request(const monitoring_period_t *period, a6_date_t req
 
     const a6_date_t earlier[] = {period->start, period->end, period->reported_on,
                                  period->verified_on};
-    return step_date_check(requested_on, earlier, COUNT_OF(earlier), today);
+    return step_date_check(requested_on, earlier, A6_COUNT_OF(earlier), today);
 }
 
 /* Each allocation positive and at most LEDGER_QUANTITY_MAX (1001/1002), on a known side (1018),
@@ -173,7 +164,7 @@ a6_check_t period_check_notify(const monitoring_period_t *period, int64_t notifi
 
     const a6_date_t earlier[] = {period->start, period->end, period->reported_on,
                                  period->verified_on, period->requested_on};
-    a6_check_t check = step_date_check(notified_on, earlier, COUNT_OF(earlier), today);
+    a6_check_t check = step_date_check(notified_on, earlier, A6_COUNT_OF(earlier), today);
     if (check != A6_OK) return check;
 
     check = ledger_quantity_check(notified_tco2e);
@@ -192,5 +183,5 @@ a6_check_t period_check_issue(const monitoring_period_t *period, a6_date_t issue
 
     const a6_date_t earlier[] = {period->start,       period->end,          period->reported_on,
                                  period->verified_on, period->requested_on, period->notified_on};
-    return step_date_check(issued_on, earlier, COUNT_OF(earlier), today);
+    return step_date_check(issued_on, earlier, A6_COUNT_OF(earlier), today);
 }

@@ -5,16 +5,9 @@ set -u
 a6reg=${1:?usage: test_cli.sh A6REG_BINARY}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/tap.sh"
 export A6REG_DB="$work/registry.db"
-n=0
-failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # check DESCRIPTION EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 tables() { sqlite3 "$A6REG_DB" "SELECT * FROM accounts; SELECT * FROM blocks ORDER BY id; SELECT * FROM transactions; SELECT seq, hash FROM audit_log;" | sha256sum; }
 
 "$a6reg" init >/dev/null; check "init exits 0" 0 $?
@@ -61,18 +54,6 @@ check "same idempotency key returns the first transaction" "$first" "$again"
 check "idempotent replay moved the units once" 7 "$("$a6reg" holdings "$jp" --json | json 'd["total"]')"
 
 before=$(tables)
-reject() { # reject DESCRIPTION EXPECTED_CODE ARGS...
-    local description=$1 code=$2
-    shift 2
-    local out rc
-    out=$("$a6reg" --json "$@" 2>/dev/null)
-    rc=$?
-    if [ $rc -eq 1 ] && [ "$(echo "$out" | json 'd["error"]["code"]' 2>/dev/null)" = "$code" ]; then
-        ok "$description"
-    else
-        not_ok "$description" "exit $rc, output: $out"
-    fi
-}
 reject "unknown account is 2001" 2001 transfer --from "$gov" --to 999 --quantity 1
 reject "wrong unit type is 3005" 3005 transfer --from "$gov" --to "$pp" --quantity 1 --unit-type a64-er
 reject "unknown unit type is 1006" 1006 transfer --from "$gov" --to "$pp" --quantity 1 --unit-type bogus
@@ -111,5 +92,4 @@ msg=$("$a6reg" verify 2>&1)
 check "verify exits 1 after a direct edit" 1 $?
 case "$msg" in *"blocks row"*) ok "verify names the edited record" ;; *) not_ok "verify names the edited record" "$msg" ;; esac
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

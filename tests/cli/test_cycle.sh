@@ -8,27 +8,11 @@ a6reg=${1:?usage: test_cycle.sh A6REG_BINARY DATA_DIR}
 data=${2:?usage: test_cycle.sh A6REG_BINARY DATA_DIR}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/tap.sh"
 export A6REG_DB="$work/registry.db"
-n=0
-failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 sql() { sqlite3 "$A6REG_DB" "$1"; }
 tables() { sqlite3 "$A6REG_DB" "SELECT * FROM methodologies; SELECT * FROM activities; SELECT * FROM activity_events; SELECT * FROM monitoring_periods; SELECT * FROM allocations; SELECT * FROM accounts; SELECT * FROM blocks; SELECT seq, hash FROM audit_log;" | sha256sum; }
-reject() { # reject DESCRIPTION CODE ARGS...
-    local description=$1 code=$2 out rc
-    shift 2
-    out=$("$a6reg" --json "$@" 2>/dev/null)
-    rc=$?
-    if [ $rc -eq 1 ] && [ "$(echo "$out" | json 'd["error"]["code"]' 2>/dev/null)" = "$code" ]; then
-        ok "$description"
-    else
-        not_ok "$description" "exit $rc, output: $out"
-    fi
-}
 
 # --- the real JCM Viet Nam data ---
 "$a6reg" import jcm "$data" >"$work/import.txt" 2>&1
@@ -160,5 +144,4 @@ cpa_period=$("$a6reg" monitoring add PoA001-CPA01 --start 2026-06-15 --end 2026-
 check "an included CPA is monitored on its own" 1 "$([ -n "$cpa_period" ] && echo 1)"
 "$a6reg" verify >/dev/null; check "verify passes at the end" 0 $?
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -6,24 +6,8 @@ set -u
 a6reg=${1:?usage: test_ndc.sh A6REG_BINARY}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/tap.sh"
 export A6REG_DB="$work/registry.db"
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-reject() { # reject DESCRIPTION CODE ARGS...
-    local description=$1 code=$2 out rc
-    shift 2
-    out=$("$a6reg" --json "$@" 2>/dev/null)
-    rc=$?
-    if [ $rc -eq 1 ] && [ "$(echo "$out" | json 'd["error"]["code"]' 2>/dev/null)" = "$code" ]; then
-        ok "$description"
-    else
-        not_ok "$description" "exit $rc, output: $out"
-    fi
-}
 
 "$a6reg" init >/dev/null
 reject "no NDC: the balance refuses (4018), never a silent zero" 4018 ndc balance
@@ -59,5 +43,4 @@ check "averaging: earlier years are indicative" True \
 reject "a year outside the period is 4017" 4017 ndc balance --year 2035
 "$a6reg" verify >/dev/null; check "verify passes (NDC changes are audited)" 0 $?
 check "NDC changes are in the audit log" 1 "$(sqlite3 "$A6REG_DB" "SELECT COUNT(*) > 0 FROM audit_log WHERE action = 'ndc.set'")"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done
