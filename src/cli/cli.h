@@ -89,5 +89,7 @@ int cli_cmd_import(const cli_t *cli);
 int cli_cmd_serve(const cli_t *cli);
 int cli_cmd_user(const cli_t *cli);
 int cli_cmd_ndc(const cli_t *cli);
+int cli_cmd_policy(const cli_t *cli);
+int cli_cmd_authorization(const cli_t *cli);
 
 #endif

@@ -32,6 +32,8 @@ static const char main_usage[] =
     "  serve                     serve the JSON API (--listen 127.0.0.1:8080)\n"
     "  user add|passwd|revoke    users, roles, passwords and API tokens\n"
     "  ndc set|inventory|balance the NDC, its inventory and the emissions balance\n"
+    "  policy set|show           the national authorization framework (versioned)\n"
+    "  authorization request|decide|list|show   Article 6.2 authorizations\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -76,6 +78,8 @@ static const command_t commands[] = {
     {"serve", cli_cmd_serve},
     {"user", cli_cmd_user},
     {"ndc", cli_cmd_ndc},
+    {"policy", cli_cmd_policy},
+    {"authorization", cli_cmd_authorization},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */

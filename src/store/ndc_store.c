@@ -32,7 +32,7 @@ static void bind_amount(db_stmt_t *stmt, int index, int64_t amount)
 }
 
 /* Loads the NDC; *found is 0 when none was set. */
-static int load_ndc(db_t *db, a6_ndc_t *ndc, int *found, db_error_t *err)
+int ndc_load(db_t *db, a6_ndc_t *ndc, int *found, db_error_t *err)
 {
     static const char sql[] = "SELECT first_year, last_year, target_year, bau_tco2e, "
                               "unconditional_bp, conditional_bp, method, budget_tco2e FROM ndc";
@@ -76,7 +76,7 @@ static int apply_ndc_set(db_t *db, ledger_state_t *state, void *context, db_erro
     if (check != A6_OK) return reject(op->result, check, "ndc", NULL);
     a6_ndc_t current;
     int found;
-    int rc = load_ndc(db, &current, &found, err);
+    int rc = ndc_load(db, &current, &found, err);
     if (rc < 0) return rc;
     /* No year is reported yet (AEF reporting comes with Article 6 reporting), so the method may
      * still change; the rule lives in core. */
@@ -198,35 +198,40 @@ static json_t *amount_json(int64_t amount)
     return amount == A6_NDC_MISSING ? json_null() : json_integer(amount);
 }
 
-json_t *ndc_query_balance(db_t *db, int32_t year, a6_check_t *check, db_error_t *err)
+int ndc_load_years(db_t *db, const a6_ndc_t *ndc, a6_ndc_year_t *years, db_error_t *err)
 {
     static const char years_sql[] = "SELECT year, emissions_tco2e, trajectory_tco2e FROM ndc_years";
     static const char first_sql[] = "SELECT year, SUM(quantity) FROM first_transfers GROUP BY year";
     static const char uses_sql[] = "SELECT year, SUM(quantity) FROM ndc_uses GROUP BY year";
+    a6_ndc_years_init(years, (size_t)(ndc->last_year - ndc->first_year + 1));
+    db_stmt_t *stmt = db_prepare(db, years_sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW) {
+        int64_t y = db_column_int64(stmt, 0);
+        if (y < ndc->first_year || y > ndc->last_year) continue;
+        if (!db_column_is_null(stmt, 1))
+            years[y - ndc->first_year].emissions_tco2e = db_column_int64(stmt, 1);
+        if (!db_column_is_null(stmt, 2))
+            years[y - ndc->first_year].trajectory_tco2e = db_column_int64(stmt, 2);
+    }
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if ((rc = add_sums(db, first_sql, ndc, years, 1, err)) < 0) return rc;
+    return add_sums(db, uses_sql, ndc, years, 0, err);
+}
+
+json_t *ndc_query_balance(db_t *db, int32_t year, a6_check_t *check, db_error_t *err)
+{
     err->code = 0;
     a6_ndc_t ndc;
     int found;
-    if (load_ndc(db, &ndc, &found, err) < 0) return NULL;
+    if (ndc_load(db, &ndc, &found, err) < 0) return NULL;
     *check = A6_CHECK_NDC_DATA_MISSING;
     if (!found) return NULL;
     size_t count = (size_t)(ndc.last_year - ndc.first_year + 1);
     a6_ndc_year_t years[A6_NDC_YEARS_MAX];
-    a6_ndc_years_init(years, count);
-    db_stmt_t *stmt = db_prepare(db, years_sql, err);
-    if (!stmt) return NULL;
-    int rc;
-    while ((rc = db_step(stmt, err)) == DB_ROW) {
-        int64_t y = db_column_int64(stmt, 0);
-        if (y < ndc.first_year || y > ndc.last_year) continue;
-        if (!db_column_is_null(stmt, 1))
-            years[y - ndc.first_year].emissions_tco2e = db_column_int64(stmt, 1);
-        if (!db_column_is_null(stmt, 2))
-            years[y - ndc.first_year].trajectory_tco2e = db_column_int64(stmt, 2);
-    }
-    db_reset(stmt);
-    if (rc < 0 || add_sums(db, first_sql, &ndc, years, 1, err) < 0 ||
-        add_sums(db, uses_sql, &ndc, years, 0, err) < 0)
-        return NULL;
+    if (ndc_load_years(db, &ndc, years, err) < 0) return NULL;
     a6_balance_t balance;
     if ((*check = a6_ndc_balance(&ndc, years, count, &balance)) != A6_OK) return NULL;
     if (year && (year < ndc.first_year || year > ndc.last_year)) {

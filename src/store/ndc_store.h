@@ -24,6 +24,11 @@ void ndc_set(writer_t *w, const char *actor, const a6_ndc_t *ndc, ndc_result_t *
 void ndc_year_set(writer_t *w, const char *actor, int32_t year, int64_t emissions_tco2e,
                   int64_t trajectory_tco2e, ndc_result_t *result);
 
+/* Loads the NDC (*found 0 when none is set) and its years' inputs: inventory, trajectory, and
+ * the ITMOs first transferred and used by year (years has last - first + 1 entries). */
+int ndc_load(db_t *db, a6_ndc_t *ndc, int *found, db_error_t *err);
+int ndc_load_years(db_t *db, const a6_ndc_t *ndc, a6_ndc_year_t *years, db_error_t *err);
+
 /* The emissions balance of every year of the period, or only `year` when it is not 0.
  * NULL with *check set when there is no NDC (A6_CHECK_NDC_DATA_MISSING) or year is outside the
  * period (A6_CHECK_NDC_INVALID); NULL with err->code < 0 on a database error. */

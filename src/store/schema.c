@@ -225,6 +225,29 @@ static const migration_t migrations[] = {
         "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
         "  transaction_id INTEGER REFERENCES transactions(id),"
         "  created_at TEXT NOT NULL);"},
+    {5, "CREATE TABLE policies ("
+        "  version INTEGER PRIMARY KEY,"
+        "  body TEXT NOT NULL," /* the national authorization framework, canonical JSON */
+        "  actor TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL);"
+        "CREATE TABLE authorizations ("
+        "  id INTEGER PRIMARY KEY,"
+        "  activity_id INTEGER NOT NULL REFERENCES activities(id),"
+        "  approach_id TEXT NOT NULL,"
+        "  version INTEGER NOT NULL,"
+        "  purpose TEXT NOT NULL,"
+        "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+        "  timeframe_first INTEGER NOT NULL,"
+        "  timeframe_last INTEGER NOT NULL,"
+        "  first_transfer_year INTEGER,"
+        "  policy_version INTEGER NOT NULL REFERENCES policies(version),"
+        "  evaluation TEXT NOT NULL," /* every rule's result, JSON */
+        "  status TEXT NOT NULL," /* requested, refused, authorized, declined */
+        "  requested_by TEXT NOT NULL,"
+        "  requested_at TEXT NOT NULL,"
+        "  decided_by TEXT,"
+        "  decided_on TEXT);"
+        "CREATE INDEX authorizations_by_activity ON authorizations(activity_id);"},
 };
 
 int schema_version_latest(void)

@@ -1,0 +1,467 @@
+/* authorization_store.c: policy versions and authorizations, each change one writer operation
+ * with its audit record; the rules are core/authorization.c's. */
+#include "authorization_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ndc_store.h"
+
+/* A policy parsed from JSON, with storage for its lists (borrowing the JSON's strings). */
+typedef struct parsed_policy {
+    a6_policy_t policy;
+    const char *sectors[A6_POLICY_LIST_MAX];
+    const char *technologies[A6_POLICY_LIST_MAX];
+    a6_purpose_t purposes[A6_POLICY_LIST_MAX];
+} parsed_policy_t;
+
+static int reject(authorization_result_t *result, a6_check_t check, const char *field,
+                  const char *detail)
+{
+    result->check = check;
+    result->field = field;
+    snprintf(result->message, sizeof result->message, "%s: %s%s%s", field,
+             a6_check_description(check), detail ? ": " : "", detail ? detail : "");
+    return WRITER_REJECTED;
+}
+
+static bool string_list(json_t *list, const char **out, size_t *count)
+{
+    *count = 0;
+    if (!json_is_array(list) || json_array_size(list) > A6_POLICY_LIST_MAX) return false;
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (!json_is_string(item)) return false;
+        out[(*count)++] = json_string_value(item);
+    }
+    return true;
+}
+
+/* Parses a policy body; A6_CHECK_POLICY_INVALID for a wrong shape, else a6_policy_check. */
+static a6_check_t parse_policy(json_t *body, parsed_policy_t *p)
+{
+    memset(p, 0, sizeof *p);
+    json_t *purposes = json_object_get(body, "purposes");
+    json_int_t share, first, last, target;
+    const char *names[A6_POLICY_LIST_MAX];
+    size_t purpose_count;
+    if (!json_is_object(body) ||
+        json_unpack(body, "{s:I, s:I, s:I, s:I}", "max_share_bp", &share, "vintage_first", &first,
+                    "vintage_last", &last, "target_year", &target) != 0 ||
+        !string_list(json_object_get(body, "sectors"), p->sectors, &p->policy.sector_count) ||
+        !string_list(json_object_get(body, "technologies"), p->technologies,
+                     &p->policy.technology_count) ||
+        !string_list(purposes, names, &purpose_count) || share < 0 || share > A6_BP_FULL ||
+        first < 0 || first > 9999 || last < 0 || last > 9999 || target < 0 || target > 9999)
+        return A6_CHECK_POLICY_INVALID;
+    for (size_t i = 0; i < purpose_count; i++)
+        if (a6_purpose_parse(names[i], &p->purposes[i]) != A6_OK) return A6_CHECK_PURPOSE_INVALID;
+    p->policy.sectors = p->sectors;
+    p->policy.technologies = p->technologies;
+    p->policy.purposes = p->purposes;
+    p->policy.purpose_count = purpose_count;
+    p->policy.max_share_bp = (int32_t)share;
+    p->policy.vintage_first = (int32_t)first;
+    p->policy.vintage_last = (int32_t)last;
+    p->policy.target_year = (int32_t)target;
+    return a6_policy_check(&p->policy);
+}
+
+typedef struct operation {
+    const char *actor;
+    a6_role_t role;
+    json_t *body;
+    const authorization_input_t *input;
+    int64_t id;
+    int approve;
+    a6_date_t on;
+    authorization_result_t *result;
+} operation_t;
+
+static int audit(db_t *db, ledger_state_t *state, const char *actor, const char *action,
+                 const char *kind, int64_t id, json_t *payload, db_error_t *err)
+{
+    char object[64];
+    snprintf(object, sizeof object, "%s/%lld", kind, (long long)id);
+    int rc = payload
+                 ? audit_append(db, &state->chain, state->now, actor, action, object, payload, err)
+                 : db_error_set(err, DB_ERROR, "out of memory");
+    json_decref(payload);
+    return rc;
+}
+
+static int64_t query_int(db_t *db, const char *sql, int64_t bind, int *rc, db_error_t *err)
+{
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) {
+        *rc = DB_ERROR;
+        return 0;
+    }
+    if (bind) db_bind_int64(stmt, 1, bind);
+    *rc = db_step(stmt, err);
+    int64_t value = *rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (*rc >= 0) *rc = 0;
+    return value;
+}
+
+static int apply_policy_set(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char version_sql[] = "SELECT COALESCE(MAX(version), 0) + 1 FROM policies";
+    static const char sql[] =
+        "INSERT INTO policies(version, body, actor, created_at) VALUES (?, ?, ?, ?)";
+    operation_t *op = context;
+    if (op->role != ROLE_AUTHORITY)
+        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "the policy: authority");
+    parsed_policy_t parsed;
+    a6_check_t check = parse_policy(op->body, &parsed);
+    if (check != A6_OK) return reject(op->result, check, "policy", NULL);
+    int rc;
+    int64_t version = query_int(db, version_sql, 0, &rc, err);
+    if (rc < 0) return rc;
+    char *body = audit_canonical_json(op->body);
+    db_stmt_t *stmt = body ? db_prepare(db, sql, err) : NULL;
+    if (!stmt) {
+        free(body);
+        return body ? DB_ERROR : db_error_set(err, DB_ERROR, "out of memory");
+    }
+    db_bind_int64(stmt, 1, version);
+    db_bind_text(stmt, 2, body);
+    db_bind_text(stmt, 3, op->actor);
+    db_bind_text(stmt, 4, state->now);
+    free(body);
+    if ((rc = db_step_done(stmt, err)) < 0) return rc;
+    if ((rc = audit(db, state, op->actor, "policy.set", "policy", version, json_incref(op->body),
+                    err)) < 0)
+        return rc;
+    op->result->id = version;
+    return WRITER_ACCEPTED;
+}
+
+static void run(writer_t *w, writer_apply_fn apply, operation_t *op)
+{
+    memset(op->result, 0, sizeof *op->result);
+    db_error_t err = {0};
+    int outcome = writer_execute(w, apply, op, &err);
+    if (outcome < 0) {
+        op->result->store_error = outcome;
+        snprintf(op->result->message, sizeof op->result->message, "storage error: %s", err.message);
+    }
+}
+
+void policy_set(writer_t *w, const char *actor, a6_role_t role, json_t *body,
+                authorization_result_t *result)
+{
+    operation_t op = {.actor = actor, .role = role, .body = body, .result = result};
+    run(w, apply_policy_set, &op);
+}
+
+/* The policy in force and its version (0 when none). */
+static int load_policy(db_t *db, json_t **body, int64_t *version, db_error_t *err)
+{
+    static const char sql[] = "SELECT version, body FROM policies ORDER BY version DESC LIMIT 1";
+    *body = NULL;
+    *version = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW) {
+        *version = db_column_int64(stmt, 0);
+        *body = json_loads(db_column_text(stmt, 1), 0, NULL);
+    }
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
+
+json_t *policy_query(db_t *db, db_error_t *err)
+{
+    json_t *body;
+    int64_t version;
+    err->code = 0;
+    if (load_policy(db, &body, &version, err) < 0 || !body) return NULL;
+    json_object_set_new(body, "version", json_integer(version));
+    return body;
+}
+
+/* What the evaluation needs of the activity: its id, sector, technology, verified reductions and
+ * what is already authorized for it. */
+typedef struct activity_facts {
+    int64_t id;
+    char sector[LEDGER_HOLDER_MAX + 1];
+    char technology[LEDGER_HOLDER_MAX + 1];
+    int64_t verified_tco2e;
+    int64_t authorized_tco2e;
+} activity_facts_t;
+
+static int load_facts(db_t *db, const char *ref, activity_facts_t *f, db_error_t *err)
+{
+    static const char sql[] = "SELECT id, COALESCE(sector, ''), COALESCE(technology_group, '') "
+                              "FROM activities WHERE ref = ?";
+    static const char verified_sql[] = "SELECT COALESCE(SUM(COALESCE(verified_tco2e, "
+                                       "notified_tco2e, 0)), 0) FROM monitoring_periods "
+                                       "WHERE activity_id = ?";
+    static const char authorized_sql[] = "SELECT COALESCE(SUM(quantity), 0) FROM authorizations "
+                                         "WHERE activity_id = ? AND status = 'authorized'";
+    memset(f, 0, sizeof *f);
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, ref);
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW) {
+        f->id = db_column_int64(stmt, 0);
+        snprintf(f->sector, sizeof f->sector, "%s", db_column_text(stmt, 1));
+        snprintf(f->technology, sizeof f->technology, "%s", db_column_text(stmt, 2));
+    }
+    db_reset(stmt);
+    if (rc < 0 || !f->id) return rc < 0 ? rc : 0;
+    f->verified_tco2e = query_int(db, verified_sql, f->id, &rc, err);
+    if (rc < 0) return rc;
+    f->authorized_tco2e = query_int(db, authorized_sql, f->id, &rc, err);
+    return rc;
+}
+
+static json_t *results_json(const a6_rule_result_t *results, size_t count)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(list, json_pack("{ss sb si ss ss}", "rule", results[i].rule, "passed",
+                                              results[i].passed, "code", (int)results[i].check,
+                                              "check", a6_check_name(results[i].check), "reason",
+                                              results[i].reason));
+    return list;
+}
+
+/* Evaluates the request against the policy and the NDC projection (first transfers made, plus
+ * what authorizations in force may still first transfer, counted in the target year). */
+static a6_check_t evaluate(db_t *db, const authorization_input_t *in, const parsed_policy_t *p,
+                           const activity_facts_t *facts, json_t **evaluation, db_error_t *err,
+                           int *rc)
+{
+    static const char pending_sql[] = "SELECT COALESCE(SUM(quantity), 0) FROM authorizations "
+                                      "WHERE status = 'authorized'";
+    a6_ndc_t ndc;
+    int found = 0;
+    a6_ndc_year_t years[A6_NDC_YEARS_MAX];
+    size_t year_count = 0;
+    *rc = ndc_load(db, &ndc, &found, err);
+    if (*rc == 0 && found && ndc_load_years(db, &ndc, years, err) == 0) {
+        year_count = (size_t)(ndc.last_year - ndc.first_year + 1);
+        int64_t first_transferred = 0;
+        for (size_t i = 0; i < year_count; i++)
+            first_transferred += years[i].first_transferred_tco2e;
+        int64_t authorized = query_int(db, pending_sql, 0, rc, err);
+        int64_t still = authorized > first_transferred ? authorized - first_transferred : 0;
+        if (ndc.target_year >= ndc.first_year && ndc.target_year <= ndc.last_year)
+            years[ndc.target_year - ndc.first_year].first_transferred_tco2e += still;
+    }
+    if (*rc < 0) return A6_OK;
+    a6_authorization_request_t request = {.sector = facts->sector,
+                                          .technology = facts->technology,
+                                          .purpose = in->purpose,
+                                          .vintage_first = in->vintage_first,
+                                          .vintage_last = in->vintage_last,
+                                          .quantity_tco2e = in->quantity_tco2e,
+                                          .verified_tco2e = facts->verified_tco2e,
+                                          .authorized_tco2e = facts->authorized_tco2e,
+                                          .ndc = found ? &ndc : NULL,
+                                          .ndc_years = found ? years : NULL,
+                                          .ndc_year_count = year_count,
+                                          .first_transfer_year = in->first_transfer_year};
+    a6_rule_result_t results[A6_AUTHORIZATION_RULE_COUNT];
+    size_t count = 0;
+    a6_check_t check = a6_authorization_evaluate(&p->policy, &request, results,
+                                                 A6_AUTHORIZATION_RULE_COUNT, &count);
+    *evaluation = results_json(results, count);
+    return check;
+}
+
+static int apply_request(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char id_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM authorizations";
+    static const char sql[] =
+        "INSERT INTO authorizations(id, activity_id, approach_id, version, purpose, quantity, "
+        "timeframe_first, timeframe_last, first_transfer_year, policy_version, evaluation, status, "
+        "requested_by, requested_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    operation_t *op = context;
+    const authorization_input_t *in = op->input;
+    if (a6_approach_id_check(in->approach_id) != A6_OK)
+        return reject(op->result, A6_CHECK_APPROACH_ID_INVALID, "approach", "like CA0001");
+    json_t *body;
+    int64_t version;
+    int rc = load_policy(db, &body, &version, err);
+    if (rc < 0) return rc;
+    parsed_policy_t parsed;
+    if (!body || parse_policy(body, &parsed) != A6_OK) {
+        json_decref(body);
+        return reject(op->result, A6_CHECK_POLICY_INVALID, "policy", "no policy is in force");
+    }
+    activity_facts_t facts;
+    if ((rc = load_facts(db, in->ref, &facts, err)) < 0 || !facts.id) {
+        json_decref(body);
+        return rc < 0 ? rc : reject(op->result, A6_CHECK_ACTIVITY_NOT_FOUND, "ref", in->ref);
+    }
+    json_t *evaluation = NULL;
+    a6_check_t check = evaluate(db, in, &parsed, &facts, &evaluation, err, &rc);
+    json_decref(body); /* the policy's strings were borrowed until here */
+    if (rc < 0) {
+        json_decref(evaluation);
+        return rc;
+    }
+    op->result->evaluation = evaluation; /* shown whatever the outcome */
+    if (check != A6_OK) {
+        /* Refused by a rule: nothing is recorded; the caller shows every rule's result. */
+        snprintf(op->result->message, sizeof op->result->message, "refused by the policy: %s",
+                 a6_check_name(check));
+        op->result->check = check;
+        op->result->field = "policy";
+        return WRITER_REJECTED;
+    }
+    int64_t id = query_int(db, id_sql, 0, &rc, err);
+    char *text = evaluation ? json_dumps(evaluation, JSON_COMPACT) : NULL;
+    db_stmt_t *stmt = rc == 0 && text ? db_prepare(db, sql, err) : NULL;
+    if (stmt) {
+        db_bind_int64(stmt, 1, id);
+        db_bind_int64(stmt, 2, facts.id);
+        db_bind_text(stmt, 3, in->approach_id);
+        db_bind_text(stmt, 4, a6_purpose_name(in->purpose));
+        db_bind_int64(stmt, 5, in->quantity_tco2e > 0 ? in->quantity_tco2e : 1);
+        db_bind_int64(stmt, 6, in->vintage_first);
+        db_bind_int64(stmt, 7, in->vintage_last);
+        if (in->first_transfer_year) db_bind_int64(stmt, 8, in->first_transfer_year);
+        db_bind_int64(stmt, 9, version);
+        db_bind_text(stmt, 10, text);
+        db_bind_text(stmt, 11, "requested");
+        db_bind_text(stmt, 12, in->actor);
+        db_bind_text(stmt, 13, state->now);
+        rc = db_step_done(stmt, err);
+    } else if (rc == 0) {
+        rc = DB_ERROR;
+    }
+    free(text);
+    if (rc >= 0)
+        rc = audit(db, state, in->actor, "authorization.request", "authorization", id,
+                   json_pack("{ss sI ss sO}", "ref", in->ref, "quantity",
+                             (json_int_t)in->quantity_tco2e, "status", "requested", "evaluation",
+                             evaluation),
+                   err);
+    if (rc < 0) return rc; /* the caller releases the evaluation */
+    op->result->id = id;
+    return WRITER_ACCEPTED;
+}
+
+void authorization_request(writer_t *w, const authorization_input_t *in,
+                           authorization_result_t *result)
+{
+    operation_t op = {.actor = in->actor, .input = in, .result = result};
+    run(w, apply_request, &op);
+    if (result->store_error < 0 && result->evaluation) {
+        json_decref(result->evaluation);
+        result->evaluation = NULL;
+    }
+}
+
+static int apply_decide(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char find_sql[] = "SELECT status FROM authorizations WHERE id = ?";
+    static const char sql[] =
+        "UPDATE authorizations SET status = ?, decided_by = ?, decided_on = ? WHERE id = ?";
+    operation_t *op = context;
+    if (op->role != ROLE_AUTHORITY)
+        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "decisions: authority");
+    if (op->on == A6_DATE_NONE) return reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
+    db_stmt_t *stmt = db_prepare(db, find_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, op->id);
+    int rc = db_step(stmt, err);
+    char status[32] = "";
+    if (rc == DB_ROW) snprintf(status, sizeof status, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (!*status)
+        return reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization", NULL);
+    if (strcmp(status, "refused") == 0 && op->approve)
+        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
+                      "the policy refused it; it cannot be authorized");
+    if (strcmp(status, "requested") != 0 && strcmp(status, "refused") != 0)
+        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
+                      "already decided");
+    char on[A6_DATE_TEXT_SIZE];
+    a6_date_format(op->on, on);
+    if (!(stmt = db_prepare(db, sql, err))) return DB_ERROR;
+    db_bind_text(stmt, 1, op->approve ? "authorized" : "declined");
+    db_bind_text(stmt, 2, op->actor);
+    db_bind_text(stmt, 3, on);
+    db_bind_int64(stmt, 4, op->id);
+    if ((rc = db_step_done(stmt, err)) < 0) return rc;
+    if ((rc = audit(db, state, op->actor,
+                    op->approve ? "authorization.authorize" : "authorization.decline",
+                    "authorization", op->id, json_pack("{ss}", "on", on), err)) < 0)
+        return rc;
+    op->result->id = op->id;
+    return WRITER_ACCEPTED;
+}
+
+void authorization_decide(writer_t *w, const char *actor, a6_role_t role, int64_t id, int approve,
+                          a6_date_t on, authorization_result_t *result)
+{
+    operation_t op = {
+        .actor = actor, .role = role, .id = id, .approve = approve, .on = on, .result = result};
+    run(w, apply_decide, &op);
+}
+
+static json_t *row_json(db_stmt_t *stmt)
+{
+    json_t *evaluation = json_loads(db_column_text(stmt, 10), 0, NULL);
+    json_t *row =
+        json_pack("{sI ss ss sI ss sI ss so ss ss}", "id", (json_int_t)db_column_int64(stmt, 0),
+                  "ref", db_column_text(stmt, 1), "approach", db_column_text(stmt, 2), "version",
+                  (json_int_t)db_column_int64(stmt, 3), "purpose", db_column_text(stmt, 4),
+                  "quantity", (json_int_t)db_column_int64(stmt, 5), "timeframe", "", "evaluation",
+                  evaluation ? evaluation : json_array(), "status", db_column_text(stmt, 8),
+                  "requested_at", db_column_text(stmt, 9));
+    char timeframe[32];
+    snprintf(timeframe, sizeof timeframe, "%lld - %lld", (long long)db_column_int64(stmt, 6),
+             (long long)db_column_int64(stmt, 7));
+    json_object_set_new(row, "timeframe", json_string(timeframe));
+    json_object_set_new(row, "policy_version", json_integer(db_column_int64(stmt, 11)));
+    if (!db_column_is_null(stmt, 12))
+        json_object_set_new(row, "decided_on", json_string(db_column_text(stmt, 12)));
+    return row;
+}
+
+#define AUTHORIZATION_COLUMNS                                                                      \
+    "SELECT a.id, v.ref, a.approach_id, a.version, a.purpose, a.quantity, a.timeframe_first, "     \
+    "a.timeframe_last, a.status, a.requested_at, a.evaluation, a.policy_version, a.decided_on "    \
+    "FROM authorizations a JOIN activities v ON v.id = a.activity_id "
+
+json_t *authorization_query_all(db_t *db, db_error_t *err)
+{
+    static const char sql[] = AUTHORIZATION_COLUMNS "ORDER BY a.id";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return NULL;
+    json_t *list = json_array();
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW)
+        json_array_append_new(list, row_json(stmt));
+    db_reset(stmt);
+    if (rc < 0) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+json_t *authorization_query(db_t *db, int64_t id, db_error_t *err)
+{
+    static const char sql[] = AUTHORIZATION_COLUMNS "WHERE a.id = ?";
+    err->code = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return NULL;
+    db_bind_int64(stmt, 1, id);
+    json_t *row = db_step(stmt, err) == DB_ROW ? row_json(stmt) : NULL;
+    db_reset(stmt);
+    return row;
+}

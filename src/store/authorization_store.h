@@ -1,0 +1,55 @@
+/* authorization_store.h: the national authorization framework (versioned policy) and the
+ * authorizations of activities: each request is evaluated against every rule of the policy in
+ * force, including the NDC safeguard, and decided by the authority. */
+#ifndef A6_STORE_AUTHORIZATION_STORE_H
+#define A6_STORE_AUTHORIZATION_STORE_H
+
+#include <jansson.h>
+
+#include "../core/authorization.h"
+#include "../core/cycle.h"
+#include "writer.h"
+
+typedef struct authorization_result {
+    a6_check_t check; /* the rejection, or for a request the evaluation's overall check */
+    const char *field;
+    char message[256];
+    int64_t id;         /* policy version or authorization id */
+    json_t *evaluation; /* a request's rule results (caller releases), NULL otherwise */
+    int store_error;
+} authorization_result_t;
+
+/* Sets a new version of the policy from its JSON: {"sectors": [..], "technologies": [..],
+ * "max_share_bp": N, "purposes": [..], "vintage_first": Y, "vintage_last": Y, "target_year": Y}. */
+void policy_set(writer_t *w, const char *actor, a6_role_t role, json_t *body,
+                authorization_result_t *result);
+/* The policy in force with its version, NULL when none (err->code 0). */
+json_t *policy_query(db_t *db, db_error_t *err);
+
+typedef struct authorization_input {
+    const char *actor;
+    const char *ref; /* the activity */
+    const char *approach_id;
+    a6_purpose_t purpose;
+    int64_t quantity_tco2e;
+    int32_t vintage_first;
+    int32_t vintage_last;
+    int32_t first_transfer_year; /* 0: the target year */
+} authorization_input_t;
+
+/* Evaluates a request against every rule of the policy in force and, when all pass, records it
+ * as "requested" (result->id). A refusal changes nothing: result->check is the first failing
+ * rule's code. Either way result->evaluation holds every rule's result (caller releases). */
+void authorization_request(writer_t *w, const authorization_input_t *in,
+                           authorization_result_t *result);
+
+/* The authority authorizes (approve) or declines a requested authorization; one refused by the
+ * evaluation cannot be authorized. */
+void authorization_decide(writer_t *w, const char *actor, a6_role_t role, int64_t id, int approve,
+                          a6_date_t on, authorization_result_t *result);
+
+/* All authorizations, or one (NULL with err->code 0 when unknown). */
+json_t *authorization_query_all(db_t *db, db_error_t *err);
+json_t *authorization_query(db_t *db, int64_t id, db_error_t *err);
+
+#endif
