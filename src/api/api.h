@@ -85,6 +85,11 @@ void api_session_delete(const api_request_t *r, api_response_t *out);
 void api_audit_verify(const api_request_t *r, api_response_t *out);
 void api_audit_checkpoint(const api_request_t *r, api_response_t *out);
 void api_ndc_balance(const api_request_t *r, api_response_t *out);
+void api_policy_get(const api_request_t *r, api_response_t *out);
+void api_policy_set(const api_request_t *r, api_response_t *out);
+void api_authorizations_list(const api_request_t *r, api_response_t *out);
+void api_authorizations_create(const api_request_t *r, api_response_t *out);
+void api_authorization_decide(const api_request_t *r, api_response_t *out);
 
 void api_accounts_list(const api_request_t *r, api_response_t *out);
 void api_accounts_create(const api_request_t *r, api_response_t *out);

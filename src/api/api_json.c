@@ -22,6 +22,7 @@ unsigned api_status_for(a6_check_t check)
     case A6_CHECK_PERIOD_NOT_FOUND:
     case A6_CHECK_USER_NOT_FOUND:
     case A6_CHECK_TRANSACTION_NOT_FOUND:
+    case A6_CHECK_AUTHORIZATION_NOT_FOUND:
         return 404;
     case A6_CHECK_METHOD_NOT_ALLOWED:
         return 405;

@@ -66,6 +66,16 @@ const route_t router_routes[] = {
      "the latest audit log checkpoint"},
     {"GET", "/api/v1/ndc/balance", api_ndc_balance, ROUTE_PUBLIC,
      "the emissions balance per year of the NDC period"},
+    {"GET", "/api/v1/policy", api_policy_get, ROUTE_PUBLIC,
+     "the national authorization framework in force"},
+    {"POST", "/api/v1/policy", api_policy_set, AUTHORITY,
+     "set a new version of the national authorization framework"},
+    {"GET", "/api/v1/authorizations", api_authorizations_list, ACTING,
+     "authorizations with every rule's result"},
+    {"POST", "/api/v1/authorizations", api_authorizations_create, ADMIN | PARTICIPANT | AUTHORITY,
+     "request an authorization, evaluated against the policy"},
+    {"POST", "/api/v1/authorizations/{id}/decision", api_authorization_decide, AUTHORITY,
+     "authorize or decline a requested authorization"},
 };
 
 const size_t router_route_count = sizeof router_routes / sizeof router_routes[0];

@@ -70,7 +70,8 @@ def main():
 
         def concrete(path):
             ids = {"/accounts/{id}": account, "/transactions/{id}": transaction,
-                   "/approvals/{id}": approval, "/periods/{id}": period}
+                   "/approvals/{id}": approval, "/periods/{id}": period,
+                   "/authorizations/{id}": 1}
             for prefix, value in ids.items():
                 path = path.replace(prefix, prefix.replace("{id}", str(value)))
             return path.replace("{ref}", "RM001")
