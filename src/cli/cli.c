@@ -8,6 +8,7 @@
 
 #include "../core/date.h"
 #include "../store/clock.h"
+#include "../store/ledger_store.h"
 #include "../store/writer.h"
 
 bool cli_parse(const cli_t *cli, cli_option_t *options, const char **positionals,
@@ -142,14 +143,35 @@ bool cli_parse_id(const cli_t *cli, const char *text, const char *field, int64_t
     return true;
 }
 
-int cli_submit(const cli_t *cli, const ledger_request_t *request, ledger_result_t *result)
+db_t *cli_db_open(const cli_t *cli)
+{
+    db_t *db = NULL;
+    db_error_t err = {0};
+    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
+        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
+        return NULL;
+    }
+    return db;
+}
+
+writer_t *cli_writer_open(const cli_t *cli)
 {
     writer_t *writer = NULL;
     db_error_t err = {0};
     if (writer_start(cli->db_path, NULL, &writer, &err) < 0) {
         fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
+        return NULL;
+    }
+    return writer;
+}
+
+int cli_submit(const cli_t *cli, const ledger_request_t *request, ledger_result_t *result)
+{
+    writer_t *writer = cli_writer_open(cli);
+    if (!writer) {
         memset(result, 0, sizeof *result);
         result->store_error = DB_ERROR;
+        snprintf(result->message, sizeof result->message, "cannot open %s", cli->db_path);
         return -1;
     }
     writer_submit(writer, request, result);

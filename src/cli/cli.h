@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../core/request.h"
+#include "../store/writer.h"
 
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_REJECTED 1
@@ -62,6 +63,11 @@ void cli_print_json(json_t *value);
 
 /* Parses a positive id for `field`; false (after printing the rejection) when invalid. */
 bool cli_parse_id(const cli_t *cli, const char *text, const char *field, int64_t *out);
+
+/* The registry's database for reads, and a writer on it; both print why they cannot open it and
+ * return NULL then. */
+db_t *cli_db_open(const cli_t *cli);
+writer_t *cli_writer_open(const cli_t *cli);
 
 /* Submits one request through a writer on cli->db_path and reports storage failures. */
 int cli_submit(const cli_t *cli, const ledger_request_t *request, ledger_result_t *result);

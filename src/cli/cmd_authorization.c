@@ -35,26 +35,6 @@ static bool parse_years(const cli_t *cli, const char *text, int64_t *first, int6
     return true;
 }
 
-static db_t *open_read(const cli_t *cli)
-{
-    db_t *db = NULL;
-    db_error_t err = {0};
-    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return NULL;
-    }
-    return db;
-}
-
-static writer_t *open_writer(const cli_t *cli)
-{
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    if (writer_start(cli->db_path, NULL, &w, &err) < 0)
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-    return w;
-}
-
 static bool role_option(const cli_t *cli, const cli_option_t *options, a6_role_t *role)
 {
     const char *text = cli_option(options, "role");
@@ -111,7 +91,7 @@ static int policy_set_command(const cli_t *cli)
         for (int i = 0; i < n; i++)
             json_array_append_new(json_object_get(body, lists[l][1]), json_string(values[i]));
     }
-    writer_t *w = open_writer(cli);
+    writer_t *w = cli_writer_open(cli);
     if (!w) return json_decref(body), CLI_EXIT_REJECTED;
     authorization_result_t result;
     policy_set(w, cli->actor, role, body, &result);
@@ -132,7 +112,7 @@ int cli_cmd_policy(const cli_t *cli)
     if (strcmp(cli->argv[0], "set") == 0) return policy_set_command(&sub);
     if (strcmp(cli->argv[0], "show") != 0)
         return cli_usage_error(policy_usage, "unknown policy command '%s'", cli->argv[0]);
-    db_t *db = open_read(cli);
+    db_t *db = cli_db_open(cli);
     if (!db) return CLI_EXIT_REJECTED;
     db_error_t err = {0};
     json_t *policy = policy_query(db, &err);
@@ -190,7 +170,7 @@ static int request_command(const cli_t *cli)
     in.vintage_first = (int32_t)first;
     in.vintage_last = (int32_t)last;
     in.first_transfer_year = (int32_t)(year <= 9999 ? year : 0);
-    writer_t *w = open_writer(cli);
+    writer_t *w = cli_writer_open(cli);
     if (!w) return CLI_EXIT_REJECTED;
     authorization_result_t result;
     authorization_request(w, &in, &result);
@@ -240,7 +220,7 @@ static int decide_command(const cli_t *cli)
         !role_option(cli, options, &role) ||
         !cli_parse_date(cli, cli_option(options, "date"), "date", &on))
         return CLI_EXIT_REJECTED;
-    writer_t *w = open_writer(cli);
+    writer_t *w = cli_writer_open(cli);
     if (!w) return CLI_EXIT_REJECTED;
     authorization_result_t result;
     authorization_decide(w, cli->actor, role, id, cli_option(options, "approve") != NULL, on,
@@ -271,7 +251,7 @@ int cli_cmd_authorization(const cli_t *cli)
         (count != 1 || !cli_parse_id(cli, positionals[0], "authorization", &id)))
         return count != 1 ? cli_usage_error(authorization_usage, "show needs ID")
                           : CLI_EXIT_REJECTED;
-    db_t *db = open_read(cli);
+    db_t *db = cli_db_open(cli);
     if (!db) return CLI_EXIT_REJECTED;
     db_error_t err = {0};
     json_t *out = id ? authorization_query(db, id, &err) : authorization_query_all(db, &err);

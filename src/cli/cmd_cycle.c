@@ -29,28 +29,7 @@ static int report(const cli_t *cli, const cycle_result_t *result, const char *wh
 }
 
 /* Opens a writer on the registry and runs fn with it. */
-static int with_writer(const cli_t *cli, writer_t **writer)
-{
-    db_error_t err = {0};
-    if (writer_start(cli->db_path, NULL, writer, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return -1;
-    }
-    return 0;
-}
-
 /* Opens the registry for a read. */
-static db_t *open_read(const cli_t *cli)
-{
-    db_t *db = NULL;
-    db_error_t err = {0};
-    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return NULL;
-    }
-    return db;
-}
-
 static bool parse_role(const cli_t *cli, const char *text, a6_role_t fallback, a6_role_t *out)
 {
     if (!text) {
@@ -87,7 +66,7 @@ int cli_cmd_methodology(const cli_t *cli)
     sub.argc--;
     sub.argv++;
     if (strcmp(cli->argv[0], "list") == 0) {
-        db_t *db = open_read(cli);
+        db_t *db = cli_db_open(cli);
         if (!db) return CLI_EXIT_REJECTED;
         db_error_t err = {0};
         json_t *list = cycle_query_methodologies(db, &err);
@@ -134,7 +113,7 @@ int cli_cmd_methodology(const cli_t *cli)
         !cli_parse_date(cli, cli_option(options, "approved-on"), "approved_on", &in.approved_on))
         return CLI_EXIT_REJECTED;
     writer_t *w;
-    if (with_writer(cli, &w) < 0) return CLI_EXIT_REJECTED;
+    if (!(w = cli_writer_open(cli))) return CLI_EXIT_REJECTED;
     cycle_result_t result;
     cycle_methodology_add(w, &in, &result);
     writer_stop(w);
@@ -213,7 +192,7 @@ static int activity_add(const cli_t *cli)
                          &in.crediting_end)))
         return CLI_EXIT_REJECTED;
     writer_t *w;
-    if (with_writer(cli, &w) < 0) return CLI_EXIT_REJECTED;
+    if (!(w = cli_writer_open(cli))) return CLI_EXIT_REJECTED;
     cycle_result_t result;
     cycle_activity_add(w, &in, &result);
     writer_stop(w);
@@ -226,7 +205,7 @@ static int activity_list(const cli_t *cli)
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 0, &count, activity_usage)) return CLI_EXIT_USAGE;
-    db_t *db = open_read(cli);
+    db_t *db = cli_db_open(cli);
     if (!db) return CLI_EXIT_REJECTED;
     db_error_t err = {0};
     json_t *list = cycle_query_activities(db, cli_option(options, "kind"),
@@ -256,7 +235,7 @@ static int activity_show(const cli_t *cli)
     int count;
     if (!cli_parse(cli, NULL, positionals, 1, &count, activity_usage) || count != 1)
         return count == 1 ? CLI_EXIT_USAGE : cli_usage_error(activity_usage, "REF is required");
-    db_t *db = open_read(cli);
+    db_t *db = cli_db_open(cli);
     if (!db) return CLI_EXIT_REJECTED;
     db_error_t err = {0};
     json_t *activity = cycle_query_activity(db, positionals[0], &err);
@@ -280,7 +259,7 @@ static void document_options(const cli_option_t *options, event_input_t *in)
 static int run_event(const cli_t *cli, event_input_t *in)
 {
     writer_t *w;
-    if (with_writer(cli, &w) < 0) return CLI_EXIT_REJECTED;
+    if (!(w = cli_writer_open(cli))) return CLI_EXIT_REJECTED;
     cycle_result_t result;
     cycle_event(w, in, &result);
     writer_stop(w);
@@ -356,7 +335,7 @@ int cli_cmd_poa(const cli_t *cli)
     if (!cli_parse(&sub, options, positionals, 2, &count, poa_usage)) return CLI_EXIT_USAGE;
     if (count != 2) return cli_usage_error(poa_usage, "include needs POA and CPA");
     /* The CPA must belong to this PoA: checked by reading before the writer applies it. */
-    db_t *db = open_read(cli);
+    db_t *db = cli_db_open(cli);
     if (!db) return CLI_EXIT_REJECTED;
     db_error_t err = {0};
     json_t *cpa = cycle_query_activity(db, positionals[1], &err);
@@ -479,7 +458,7 @@ static int monitoring_step(const cli_t *cli, const char *step)
     int rc = CLI_EXIT_REJECTED;
     if (monitoring_lists(cli, options, &in, allocations, copies, holders, accounts) == 0) {
         writer_t *w;
-        if (with_writer(cli, &w) == 0) {
+        if ((w = cli_writer_open(cli))) {
             cycle_result_t result;
             if (add)
                 cycle_period_add(w, &in, &result);
@@ -541,7 +520,7 @@ int cli_cmd_timeline(const cli_t *cli)
     int count;
     if (!cli_parse(cli, NULL, positionals, 1, &count, timeline_usage)) return CLI_EXIT_USAGE;
     if (count != 1) return cli_usage_error(timeline_usage, "REF is required");
-    db_t *db = open_read(cli);
+    db_t *db = cli_db_open(cli);
     if (!db) return CLI_EXIT_REJECTED;
     db_error_t err = {0};
     json_t *timeline = cycle_query_timeline(db, positionals[0], clock_today(), &err);

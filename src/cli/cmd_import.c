@@ -35,12 +35,8 @@ int cli_cmd_import(const cli_t *cli)
     if (!cli_parse(cli, NULL, positionals, 2, &count, import_usage)) return CLI_EXIT_USAGE;
     if (count != 2 || strcmp(positionals[0], "jcm") != 0)
         return cli_usage_error(import_usage, "import jcm DIR");
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    if (writer_start(cli->db_path, NULL, &w, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return CLI_EXIT_REJECTED;
-    }
+    writer_t *w = cli_writer_open(cli);
+    if (!w) return CLI_EXIT_REJECTED;
     jcm_import_report_t report;
     int rc = jcm_import_dir(w, positionals[1], cli->actor, &report);
     writer_stop(w);

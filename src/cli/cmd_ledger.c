@@ -74,12 +74,9 @@ static int account_open(const cli_t *cli)
 
 static int account_list(const cli_t *cli)
 {
-    db_t *db = NULL;
     db_error_t err = {0};
-    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return CLI_EXIT_REJECTED;
-    }
+    db_t *db = cli_db_open(cli);
+    if (!db) return CLI_EXIT_REJECTED;
     json_t *accounts = ledger_query_accounts(db, &err);
     db_close(db);
     if (!accounts) {
@@ -257,12 +254,9 @@ int cli_cmd_holdings(const cli_t *cli)
     if (count != 1) return cli_usage_error(holdings_usage, "ACCOUNT is required");
     int64_t account = 0;
     if (!cli_parse_id(cli, positionals[0], "account", &account)) return CLI_EXIT_REJECTED;
-    db_t *db = NULL;
     db_error_t err = {0};
-    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return CLI_EXIT_REJECTED;
-    }
+    db_t *db = cli_db_open(cli);
+    if (!db) return CLI_EXIT_REJECTED;
     json_t *holdings = ledger_query_holdings(db, account, &err);
     db_close(db);
     if (!holdings && err.code == 0)
@@ -304,12 +298,9 @@ int cli_cmd_history(const cli_t *cli)
     if (cli_option(options, "limit") &&
         !cli_parse_id(cli, cli_option(options, "limit"), "limit", &limit))
         return CLI_EXIT_REJECTED;
-    db_t *db = NULL;
     db_error_t err = {0};
-    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return CLI_EXIT_REJECTED;
-    }
+    db_t *db = cli_db_open(cli);
+    if (!db) return CLI_EXIT_REJECTED;
     json_t *history = ledger_query_history(db, account, limit, &err);
     db_close(db);
     if (!history) return fprintf(stderr, "a6reg: %s\n", err.message), CLI_EXIT_REJECTED;

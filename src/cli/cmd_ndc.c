@@ -47,16 +47,6 @@ static int report(const cli_t *cli, const ndc_result_t *result, const char *done
     return CLI_EXIT_OK;
 }
 
-static int run_with_writer(const cli_t *cli, writer_t **w)
-{
-    db_error_t err = {0};
-    if (writer_start(cli->db_path, NULL, w, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return -1;
-    }
-    return 0;
-}
-
 static int ndc_set_command(const cli_t *cli)
 {
     cli_option_t options[] = {CLI_OPTION("first-year", true),
@@ -101,7 +91,7 @@ static int ndc_set_command(const cli_t *cli)
     ndc.unconditional_bp = (int32_t)unconditional;
     ndc.conditional_bp = (int32_t)conditional;
     writer_t *w;
-    if (run_with_writer(cli, &w) < 0) return CLI_EXIT_REJECTED;
+    if (!(w = cli_writer_open(cli))) return CLI_EXIT_REJECTED;
     ndc_result_t result;
     ndc_set(w, cli->actor, &ndc, &result);
     writer_stop(w);
@@ -125,7 +115,7 @@ static int ndc_inventory_command(const cli_t *cli)
         !signed_option(cli, options, "trajectory", &trajectory))
         return CLI_EXIT_REJECTED;
     writer_t *w;
-    if (run_with_writer(cli, &w) < 0) return CLI_EXIT_REJECTED;
+    if (!(w = cli_writer_open(cli))) return CLI_EXIT_REJECTED;
     ndc_result_t result;
     ndc_year_set(w, cli->actor, (int32_t)(year >= 1990 && year <= 2100 ? year : 0), emissions,
                  trajectory, &result);
@@ -150,12 +140,9 @@ static int ndc_balance_command(const cli_t *cli)
     int64_t year = 0;
     if (cli_option(options, "year") && !signed_option(cli, options, "year", &year))
         return CLI_EXIT_REJECTED;
-    db_t *db = NULL;
     db_error_t err = {0};
-    if (ledger_store_open(cli->db_path, &db, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return CLI_EXIT_REJECTED;
-    }
+    db_t *db = cli_db_open(cli);
+    if (!db) return CLI_EXIT_REJECTED;
     a6_check_t check = A6_OK;
     json_t *balance = ndc_query_balance(db, (int32_t)year, &check, &err);
     db_close(db);

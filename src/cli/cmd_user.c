@@ -114,12 +114,8 @@ int cli_cmd_user(const cli_t *cli)
                                                 : strcmp(cli->argv[0], "revoke") == 0 ? user_revoke
                                                                                       : NULL;
     if (!command) return cli_usage_error(user_usage, "unknown user command '%s'", cli->argv[0]);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    if (writer_start(cli->db_path, NULL, &w, &err) < 0) {
-        fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message);
-        return CLI_EXIT_REJECTED;
-    }
+    writer_t *w = cli_writer_open(cli);
+    if (!w) return CLI_EXIT_REJECTED;
     int rc = command(&sub, w);
     writer_stop(w);
     return rc;

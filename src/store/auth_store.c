@@ -45,18 +45,6 @@ static int next_id(db_t *db, const char *sql, int64_t *out, db_error_t *err)
     return rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERROR;
 }
 
-static int audit(db_t *db, ledger_state_t *state, const char *actor, const char *action,
-                 const char *kind, int64_t id, json_t *payload, db_error_t *err)
-{
-    char object[64];
-    snprintf(object, sizeof object, "%s/%lld", kind, (long long)id);
-    int rc = payload
-                 ? audit_append(db, &state->chain, state->now, actor, action, object, payload, err)
-                 : db_error_set(err, DB_ERROR, "out of memory");
-    json_decref(payload);
-    return rc;
-}
-
 /* Inserts a token for user_id; the random token text goes to token. */
 static int insert_token(db_t *db, ledger_state_t *state, const char *actor, int64_t user_id,
                         int64_t ttl_s, char token[AUTH_TOKEN_SIZE], db_error_t *err)
@@ -81,8 +69,9 @@ static int insert_token(db_t *db, ledger_state_t *state, const char *actor, int6
     db_bind_text(stmt, 4, state->now);
     db_bind_text(stmt, 5, expires);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    return audit(db, state, actor, "token.create", "token", id,
-                 json_pack("{sI ss}", "user", (json_int_t)user_id, "expires_at", expires), err);
+    return ledger_audit(db, state, actor, "token.create", "token", id,
+                        json_pack("{sI ss}", "user", (json_int_t)user_id, "expires_at", expires),
+                        err);
 }
 
 /* ---- generic plumbing: one writer operation per request ---- */
@@ -158,10 +147,10 @@ static int apply_user_add(db_t *db, ledger_state_t *state, auth_operation_t *op,
     db_bind_text(stmt, 4, op->holder);
     db_bind_text(stmt, 5, state->now);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    if ((rc = audit(db, state, op->actor, "user.add", "user", id,
-                    json_pack("{ss ss ss?}", "name", op->name, "role", a6_role_name(op->role),
-                              "holder", op->holder),
-                    err)) < 0)
+    if ((rc = ledger_audit(db, state, op->actor, "user.add", "user", id,
+                           json_pack("{ss ss ss?}", "name", op->name, "role",
+                                     a6_role_name(op->role), "holder", op->holder),
+                           err)) < 0)
         return rc;
     if ((rc = insert_token(db, state, op->actor, id, AUTH_TOKEN_TTL_API_S, op->token, err)) < 0)
         return rc;
@@ -195,8 +184,8 @@ static int apply_user_password(db_t *db, ledger_state_t *state, auth_operation_t
     db_bind_text(stmt, 1, op->text);
     db_bind_int64(stmt, 2, id);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    if ((rc = audit(db, state, op->actor, "user.password", "user", id,
-                    json_pack("{ss}", "name", op->name), err)) < 0)
+    if ((rc = ledger_audit(db, state, op->actor, "user.password", "user", id,
+                           json_pack("{ss}", "name", op->name), err)) < 0)
         return rc;
     op->result->id = id;
     return WRITER_ACCEPTED;
@@ -251,7 +240,8 @@ static int apply_token_revoke(db_t *db, ledger_state_t *state, auth_operation_t 
     db_bind_text(stmt, 1, state->now);
     db_bind_text(stmt, 2, hash);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    if ((rc = audit(db, state, op->actor, "token.revoke", "token", id, json_object(), err)) < 0)
+    if ((rc = ledger_audit(db, state, op->actor, "token.revoke", "token", id, json_object(), err)) <
+        0)
         return rc;
     op->result->id = id;
     return WRITER_ACCEPTED;
@@ -371,11 +361,11 @@ static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op
     db_bind_text(stmt, 11, in->idempotency_key);
     db_bind_text(stmt, 12, state->now);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    if ((rc = audit(db, state, in->actor, "approval.request", "approval", id,
-                    json_pack("{sI sI sI sI}", "from", (json_int_t)in->from, "to",
-                              (json_int_t)in->to, "quantity", (json_int_t)in->quantity,
-                              "requested_by", (json_int_t)in->user_id),
-                    err)) < 0)
+    if ((rc = ledger_audit(db, state, in->actor, "approval.request", "approval", id,
+                           json_pack("{sI sI sI sI}", "from", (json_int_t)in->from, "to",
+                                     (json_int_t)in->to, "quantity", (json_int_t)in->quantity,
+                                     "requested_by", (json_int_t)in->user_id),
+                           err)) < 0)
         return rc;
     op->result->id = id;
     return WRITER_ACCEPTED;
@@ -516,11 +506,11 @@ static int apply_approval_decide(db_t *db, ledger_state_t *state, auth_operation
     db_bind_text(stmt, 4, state->now);
     db_bind_int64(stmt, 5, op->id);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    if ((rc = audit(db, state, op->actor, op->approve ? "approval.approve" : "approval.reject",
-                    "approval", op->id,
-                    json_pack("{sI sI}", "decided_by", (json_int_t)op->user_id, "transaction",
-                              (json_int_t)transaction_id),
-                    err)) < 0)
+    if ((rc = ledger_audit(db, state, op->actor,
+                           op->approve ? "approval.approve" : "approval.reject", "approval", op->id,
+                           json_pack("{sI sI}", "decided_by", (json_int_t)op->user_id,
+                                     "transaction", (json_int_t)transaction_id),
+                           err)) < 0)
         return rc;
     op->result->id = op->approve ? transaction_id : op->id;
     return WRITER_ACCEPTED;

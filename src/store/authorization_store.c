@@ -81,18 +81,6 @@ typedef struct operation {
     authorization_result_t *result;
 } operation_t;
 
-static int audit(db_t *db, ledger_state_t *state, const char *actor, const char *action,
-                 const char *kind, int64_t id, json_t *payload, db_error_t *err)
-{
-    char object[64];
-    snprintf(object, sizeof object, "%s/%lld", kind, (long long)id);
-    int rc = payload
-                 ? audit_append(db, &state->chain, state->now, actor, action, object, payload, err)
-                 : db_error_set(err, DB_ERROR, "out of memory");
-    json_decref(payload);
-    return rc;
-}
-
 static int64_t query_int(db_t *db, const char *sql, int64_t bind, int *rc, db_error_t *err)
 {
     db_stmt_t *stmt = db_prepare(db, sql, err);
@@ -134,8 +122,8 @@ static int apply_policy_set(db_t *db, ledger_state_t *state, void *context, db_e
     db_bind_text(stmt, 4, state->now);
     free(body);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    if ((rc = audit(db, state, op->actor, "policy.set", "policy", version, json_incref(op->body),
-                    err)) < 0)
+    if ((rc = ledger_audit(db, state, op->actor, "policy.set", "policy", version,
+                           json_incref(op->body), err)) < 0)
         return rc;
     op->result->id = version;
     return WRITER_ACCEPTED;
@@ -342,11 +330,11 @@ static int apply_request(db_t *db, ledger_state_t *state, void *context, db_erro
     }
     free(text);
     if (rc >= 0)
-        rc = audit(db, state, in->actor, "authorization.request", "authorization", id,
-                   json_pack("{ss sI ss sO}", "ref", in->ref, "quantity",
-                             (json_int_t)in->quantity_tco2e, "status", "requested", "evaluation",
-                             evaluation),
-                   err);
+        rc = ledger_audit(db, state, in->actor, "authorization.request", "authorization", id,
+                          json_pack("{ss sI ss sO}", "ref", in->ref, "quantity",
+                                    (json_int_t)in->quantity_tco2e, "status", "requested",
+                                    "evaluation", evaluation),
+                          err);
     if (rc < 0) return rc; /* the caller releases the evaluation */
     op->result->id = id;
     return WRITER_ACCEPTED;
@@ -396,9 +384,9 @@ static int apply_decide(db_t *db, ledger_state_t *state, void *context, db_error
     db_bind_text(stmt, 3, on);
     db_bind_int64(stmt, 4, op->id);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
-    if ((rc = audit(db, state, op->actor,
-                    op->approve ? "authorization.authorize" : "authorization.decline",
-                    "authorization", op->id, json_pack("{ss}", "on", on), err)) < 0)
+    if ((rc = ledger_audit(db, state, op->actor,
+                           op->approve ? "authorization.authorize" : "authorization.decline",
+                           "authorization", op->id, json_pack("{ss}", "on", on), err)) < 0)
         return rc;
     op->result->id = op->id;
     return WRITER_ACCEPTED;

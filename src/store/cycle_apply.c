@@ -48,18 +48,6 @@ a6_date_t cycle_column_date(db_stmt_t *stmt, int column)
     return date;
 }
 
-int cycle_audit(db_t *db, ledger_state_t *state, const char *actor, const char *action,
-                const char *object_kind, int64_t object_id, json_t *payload, db_error_t *err)
-{
-    char object[64];
-    snprintf(object, sizeof object, "%s/%lld", object_kind, (long long)object_id);
-    int rc = payload
-                 ? audit_append(db, &state->chain, state->now, actor, action, object, payload, err)
-                 : db_error_set(err, DB_ERROR, "out of memory");
-    json_decref(payload);
-    return rc;
-}
-
 int cycle_load_activity(db_t *db, const char *ref, cycle_activity_t *out, db_error_t *err)
 {
     static const char sql[] = "SELECT id, kind, state, COALESCE(parent_id, 0) FROM activities "
@@ -130,8 +118,8 @@ int cycle_apply_methodology_add(db_t *db, ledger_state_t *state, const methodolo
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
     json_t *payload = json_pack("{sI ss ss ss*}", "id", (json_int_t)id, "code", in->code, "version",
                                 in->version, "status", in->status);
-    if ((rc = cycle_audit(db, state, in->actor, "methodology.add", "methodology", id, payload,
-                          err)) < 0)
+    if ((rc = ledger_audit(db, state, in->actor, "methodology.add", "methodology", id, payload,
+                           err)) < 0)
         return rc;
     result->id = id;
     return WRITER_ACCEPTED;
@@ -326,7 +314,7 @@ int cycle_apply_activity_add(db_t *db, ledger_state_t *state, const activity_inp
     json_t *payload = json_pack("{sI ss ss ss ss}", "id", (json_int_t)id, "ref", in->ref, "kind",
                                 activity_kind_name(in->kind), "title", in->title, "state",
                                 activity_state_name(initial));
-    if ((rc = cycle_audit(db, state, in->actor, "activity.add", "activity", id, payload, err)) < 0)
+    if ((rc = ledger_audit(db, state, in->actor, "activity.add", "activity", id, payload, err)) < 0)
         return rc;
     result->id = id;
     return WRITER_ACCEPTED;
@@ -415,8 +403,8 @@ int cycle_apply_event(db_t *db, ledger_state_t *state, const event_input_t *in,
         json_pack("{ss ss ss ss ss ss}", "ref", in->ref, "event", activity_event_name(in->event),
                   "from", activity_state_name(activity.state), "to", activity_state_name(next),
                   "on", on, "role", a6_role_name(in->role));
-    if ((rc = cycle_audit(db, state, in->actor, "activity.event", "activity", activity.id, payload,
-                          err)) < 0)
+    if ((rc = ledger_audit(db, state, in->actor, "activity.event", "activity", activity.id, payload,
+                           err)) < 0)
         return rc;
     result->id = activity.id;
     return WRITER_ACCEPTED;

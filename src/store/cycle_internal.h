@@ -25,9 +25,6 @@ int cycle_next_id(db_t *db, cycle_table_t table, int64_t *out, db_error_t *err);
 int cycle_bind_date(db_stmt_t *stmt, int index, a6_date_t date);
 /* Reads a date column (A6_DATE_NONE for NULL). */
 a6_date_t cycle_column_date(db_stmt_t *stmt, int column);
-/* Appends an audit record for object_kind/object_id and releases payload. */
-int cycle_audit(db_t *db, ledger_state_t *state, const char *actor, const char *action,
-                const char *object_kind, int64_t object_id, json_t *payload, db_error_t *err);
 /* Loads an activity by reference (out->id is 0 when there is none). */
 int cycle_load_activity(db_t *db, const char *ref, cycle_activity_t *out, db_error_t *err);
 /* Records one dated event of an activity (from is 0 for the first). */

@@ -55,6 +55,18 @@ int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err)
     return audit_chain_load(db, &state->chain, err);
 }
 
+int ledger_audit(db_t *db, ledger_state_t *state, const char *actor, const char *action,
+                 const char *kind, int64_t id, json_t *payload, db_error_t *err)
+{
+    char object[64];
+    snprintf(object, sizeof object, "%s/%lld", kind, (long long)id);
+    int rc = payload
+                 ? audit_append(db, &state->chain, state->now, actor, action, object, payload, err)
+                 : db_error_set(err, DB_ERROR, "out of memory");
+    json_decref(payload);
+    return rc;
+}
+
 static json_t *account_json(db_stmt_t *stmt)
 {
     json_t *account = json_pack("{sI ss ss ss ss ss}", "id", (json_int_t)db_column_int64(stmt, 0),

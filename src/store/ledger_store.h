@@ -58,6 +58,11 @@ int ledger_apply(db_t *db, ledger_state_t *state, const ledger_request_t *reques
 int ledger_registry_account(db_t *db, ledger_state_t *state, ledger_tx_type_t type,
                             const char *actor, int64_t *id, db_error_t *err);
 
+/* Appends the audit record of a change to object "kind/id" in the current batch, and releases
+ * payload (NULL means it could not be built: out of memory). */
+int ledger_audit(db_t *db, ledger_state_t *state, const char *actor, const char *action,
+                 const char *kind, int64_t id, json_t *payload, db_error_t *err);
+
 /* Reads. Each returns a new JSON value (caller owns it), or NULL with err set; an unknown account
  * gives NULL with err->code == 0. */
 json_t *ledger_query_account(db_t *db, int64_t account_id, db_error_t *err);

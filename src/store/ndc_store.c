@@ -107,8 +107,7 @@ static int apply_ndc_set(db_t *db, ledger_state_t *state, void *context, db_erro
         json_object_set_new(payload, "bau_tco2e", json_integer(ndc->bau_tco2e));
     if (ndc->unconditional_bp != A6_BP_MISSING)
         json_object_set_new(payload, "unconditional_bp", json_integer(ndc->unconditional_bp));
-    rc = audit_append(db, &state->chain, state->now, op->actor, "ndc.set", "ndc/1", payload, err);
-    json_decref(payload);
+    rc = ledger_audit(db, state, op->actor, "ndc.set", "ndc", 1, payload, err);
     return rc < 0 ? rc : WRITER_ACCEPTED;
 }
 
@@ -153,12 +152,9 @@ static int apply_year_set(db_t *db, ledger_state_t *state, void *context, db_err
     db_bind_text(stmt, 4, state->now);
     int rc = db_step_done(stmt, err);
     if (rc < 0) return rc;
-    char object[32];
-    snprintf(object, sizeof object, "ndc_year/%d", (int)op->year);
     json_t *payload =
         json_pack("{si sI}", "year", (int)op->year, "emissions_tco2e", (json_int_t)op->emissions);
-    rc = audit_append(db, &state->chain, state->now, op->actor, "ndc.year", object, payload, err);
-    json_decref(payload);
+    rc = ledger_audit(db, state, op->actor, "ndc.year", "ndc_year", op->year, payload, err);
     return rc < 0 ? rc : WRITER_ACCEPTED;
 }
 

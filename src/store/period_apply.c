@@ -99,7 +99,7 @@ int cycle_apply_period_add(db_t *db, ledger_state_t *state, const period_input_t
     a6_date_format(in->end, end);
     json_t *payload = json_pack("{sI ss ss ss sI}", "id", (json_int_t)id, "ref", in->ref, "start",
                                 start, "end", end, "claimed_tco2e", (json_int_t)in->quantity);
-    if ((rc = cycle_audit(db, state, in->actor, "period.add", "period", id, payload, err)) < 0)
+    if ((rc = ledger_audit(db, state, in->actor, "period.add", "period", id, payload, err)) < 0)
         return rc;
     result->id = id;
     return WRITER_ACCEPTED;
@@ -135,7 +135,7 @@ static int period_advance(db_t *db, ledger_state_t *state, const period_input_t 
     json_t *payload =
         json_pack("{sI ss ss sI}", "id", (json_int_t)in->period_id, "stage",
                   period_stage_name(stage), "on", on, "quantity", (json_int_t)in->quantity);
-    return cycle_audit(db, state, in->actor, action, "period", in->period_id, payload, err);
+    return ledger_audit(db, state, in->actor, action, "period", in->period_id, payload, err);
 }
 
 /* Loads the period for a step, rejecting an unknown id. Returns WRITER_ACCEPTED when found. */
@@ -401,7 +401,7 @@ int cycle_apply_period_import(db_t *db, ledger_state_t *state, const period_impo
     }
     json_t *payload = json_pack("{sI ss ss sI}", "id", (json_int_t)id, "ref", in->ref, "import_key",
                                 in->import_key, "notified_tco2e", (json_int_t)in->notified_tco2e);
-    if ((rc = cycle_audit(db, state, in->actor, "period.import", "period", id, payload, err)) < 0)
+    if ((rc = ledger_audit(db, state, in->actor, "period.import", "period", id, payload, err)) < 0)
         return rc;
     result->id = id;
     if (!in->issue) return WRITER_ACCEPTED;
