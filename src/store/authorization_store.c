@@ -370,10 +370,7 @@ static int apply_decide(db_t *db, ledger_state_t *state, void *context, db_error
     if (rc < 0) return rc;
     if (!*status)
         return reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization", NULL);
-    if (strcmp(status, "refused") == 0 && op->approve)
-        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
-                      "the policy refused it; it cannot be authorized");
-    if (strcmp(status, "requested") != 0 && strcmp(status, "refused") != 0)
+    if (strcmp(status, "requested") != 0)
         return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
                       "already decided");
     char on[A6_DATE_TEXT_SIZE];

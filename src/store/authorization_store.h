@@ -43,8 +43,8 @@ typedef struct authorization_input {
 void authorization_request(writer_t *w, const authorization_input_t *in,
                            authorization_result_t *result);
 
-/* The authority authorizes (approve) or declines a requested authorization; one refused by the
- * evaluation cannot be authorized. */
+/* The authority authorizes (approve) or declines a requested authorization (a request refused by
+ * the evaluation was never recorded); a decided one cannot be decided again. */
 void authorization_decide(writer_t *w, const char *actor, a6_role_t role, int64_t id, int approve,
                           a6_date_t on, authorization_result_t *result);
 

@@ -242,7 +242,7 @@ static const migration_t migrations[] = {
         "  first_transfer_year INTEGER,"
         "  policy_version INTEGER NOT NULL REFERENCES policies(version),"
         "  evaluation TEXT NOT NULL," /* every rule's result, JSON */
-        "  status TEXT NOT NULL,"     /* requested, refused, authorized, declined */
+        "  status TEXT NOT NULL,"     /* requested, authorized, declined */
         "  requested_by TEXT NOT NULL,"
         "  requested_at TEXT NOT NULL,"
         "  decided_by TEXT,"
