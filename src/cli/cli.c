@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,9 @@ bool cli_parse(const cli_t *cli, cli_option_t *options, const char **positionals
     *positional_count = 0;
     for (int i = 0; i < cli->argc; i++) {
         const char *arg = cli->argv[i];
-        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+        /* A one-letter short option ("-o PATH") is the long option of that one-letter name. */
+        bool short_option = arg[0] == '-' && isalpha((unsigned char)arg[1]) && !arg[2];
+        if (!short_option && (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')) {
             if (*positional_count == positional_max) {
                 cli_usage_error(usage, "unexpected argument '%s'", arg);
                 return false;
@@ -25,7 +28,7 @@ bool cli_parse(const cli_t *cli, cli_option_t *options, const char **positionals
             positionals[(*positional_count)++] = arg;
             continue;
         }
-        const char *name = arg + 2, *inline_value = strchr(name, '=');
+        const char *name = arg + (short_option ? 1 : 2), *inline_value = strchr(name, '=');
         size_t name_length = inline_value ? (size_t)(inline_value - name) : strlen(name);
         cli_option_t *option = NULL;
         for (cli_option_t *o = options; o && o->name; o++)

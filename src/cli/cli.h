@@ -97,5 +97,8 @@ int cli_cmd_user(const cli_t *cli);
 int cli_cmd_ndc(const cli_t *cli);
 int cli_cmd_policy(const cli_t *cli);
 int cli_cmd_authorization(const cli_t *cli);
+int cli_cmd_approach(const cli_t *cli);
+int cli_cmd_entity(const cli_t *cli);
+int cli_cmd_report(const cli_t *cli);
 
 #endif

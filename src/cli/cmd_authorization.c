@@ -17,8 +17,10 @@ static const char policy_usage[] =
 
 static const char authorization_usage[] =
     "a6reg authorization request REF --quantity N --vintages FIRST-LAST --purpose P "
-    "[--approach CA0001] [--first-transfer-year Y]\n"
+    "[--approach CA0001] [--first-transfer-year Y] [--oimp-first-transfer DEFINITION] "
+    "[--entity NAME]... [--terms TEXT] [--mitigation-type TYPE]\n"
     "       a6reg authorization decide ID --approve|--decline --role authority [--date DATE]\n"
+    "       a6reg authorization revoke ID --role authority [--date DATE]\n"
     "       a6reg authorization list|show ID [--json]";
 
 /* "2026-2030" into two years; false after the error. */
@@ -141,6 +143,10 @@ static int request_command(const cli_t *cli)
                               CLI_OPTION("purpose", true),
                               CLI_OPTION("approach", true),
                               CLI_OPTION("first-transfer-year", true),
+                              CLI_OPTION("oimp-first-transfer", true),
+                              CLI_OPTION("entity", true),
+                              CLI_OPTION("terms", true),
+                              CLI_OPTION("mitigation-type", true),
                               {0}};
     const char *positionals[1];
     int count;
@@ -169,6 +175,15 @@ static int request_command(const cli_t *cli)
         return CLI_EXIT_REJECTED;
     in.vintage_first = (int32_t)first;
     in.vintage_last = (int32_t)last;
+    const char *definition = cli_option(options, "oimp-first-transfer");
+    if (definition && a6_first_transfer_parse(definition, &in.oimp_first_transfer) != A6_OK)
+        return cli_reject(cli, A6_CHECK_FIRST_TRANSFER_DEFINITION_INVALID, "oimp_first_transfer",
+                          "authorization, issuance or \"use or cancellation\"");
+    int entity_count;
+    in.entities = cli_option_values(options, "entity", &entity_count);
+    in.entity_count = (size_t)entity_count;
+    in.terms = cli_option(options, "terms");
+    in.mitigation_type = cli_option(options, "mitigation-type");
     in.first_transfer_year = (int32_t)(year <= 9999 ? year : 0);
     writer_t *w = cli_writer_open(cli);
     if (!w) return CLI_EXIT_REJECTED;
@@ -229,6 +244,29 @@ static int decide_command(const cli_t *cli)
     return finish(cli, &result, cli_option(options, "approve") ? "authorized" : "declined");
 }
 
+static int revoke_command(const cli_t *cli)
+{
+    cli_option_t options[] = {CLI_OPTION("role", true), CLI_OPTION("date", true), {0}};
+    const char *positionals[1];
+    int count;
+    if (!cli_parse(cli, options, positionals, 1, &count, authorization_usage))
+        return CLI_EXIT_USAGE;
+    if (count != 1) return cli_usage_error(authorization_usage, "revoke needs ID");
+    int64_t id;
+    a6_role_t role;
+    int on;
+    if (!cli_parse_id(cli, positionals[0], "authorization", &id) ||
+        !role_option(cli, options, &role) ||
+        !cli_parse_date(cli, cli_option(options, "date"), "date", &on))
+        return CLI_EXIT_REJECTED;
+    writer_t *w = cli_writer_open(cli);
+    if (!w) return CLI_EXIT_REJECTED;
+    authorization_result_t result;
+    authorization_revoke(w, cli->actor, role, id, on, &result);
+    writer_stop(w);
+    return finish(cli, &result, "revoked");
+}
+
 int cli_cmd_authorization(const cli_t *cli)
 {
     if (cli->help || cli->argc < 1) {
@@ -240,6 +278,7 @@ int cli_cmd_authorization(const cli_t *cli)
     sub.argv++;
     if (strcmp(cli->argv[0], "request") == 0) return request_command(&sub);
     if (strcmp(cli->argv[0], "decide") == 0) return decide_command(&sub);
+    if (strcmp(cli->argv[0], "revoke") == 0) return revoke_command(&sub);
     if (strcmp(cli->argv[0], "list") != 0 && strcmp(cli->argv[0], "show") != 0)
         return cli_usage_error(authorization_usage, "unknown authorization command '%s'",
                                cli->argv[0]);

@@ -362,8 +362,8 @@ static const char monitoring_usage[] =
     "       a6reg monitoring request PERIOD [--date DATE] [--role participant]\n"
     "       a6reg monitoring notify PERIOD --total N --allocate SIDE:HOLDER:N... [--date DATE] "
     "[--role committee]\n"
-    "       a6reg monitoring issue PERIOD [--account HOLDER=ACCOUNT]... [--date DATE] "
-    "[--role committee]";
+    "       a6reg monitoring issue PERIOD [--account HOLDER=ACCOUNT]... [--authorization ID] "
+    "[--date DATE] [--role committee]";
 
 /* Parses "host:Government of Viet Nam:29" into an allocation (holder points into text). */
 static bool parse_allocation(const cli_t *cli, char *text, allocation_t *out)
@@ -418,11 +418,17 @@ static int monitoring_lists(const cli_t *cli, const cli_option_t *options, perio
 
 static int monitoring_step(const cli_t *cli, const char *step)
 {
-    cli_option_t options[] = {CLI_OPTION("start", true),   CLI_OPTION("end", true),
-                              CLI_OPTION("claimed", true), CLI_OPTION("verified", true),
-                              CLI_OPTION("total", true),   CLI_OPTION("allocate", true),
-                              CLI_OPTION("account", true), CLI_OPTION("date", true),
-                              CLI_OPTION("role", true),    {0}};
+    cli_option_t options[] = {CLI_OPTION("start", true),
+                              CLI_OPTION("end", true),
+                              CLI_OPTION("claimed", true),
+                              CLI_OPTION("verified", true),
+                              CLI_OPTION("total", true),
+                              CLI_OPTION("allocate", true),
+                              CLI_OPTION("account", true),
+                              CLI_OPTION("date", true),
+                              CLI_OPTION("role", true),
+                              CLI_OPTION("authorization", true),
+                              {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 1, &count, monitoring_usage)) return CLI_EXIT_USAGE;
@@ -448,6 +454,9 @@ static int monitoring_step(const cli_t *cli, const char *step)
     if (!parse_role(cli, cli_option(options, "role"), fallback, &in.role) ||
         !cli_parse_date(cli, cli_option(options, "date"), "date", &in.on) ||
         (amount && !parse_quantity(cli, cli_option(options, amount), amount, &in.quantity)) ||
+        (cli_option(options, "authorization") &&
+         !cli_parse_id(cli, cli_option(options, "authorization"), "authorization",
+                       &in.authorization_id)) ||
         (add && (!cli_parse_date(cli, cli_option(options, "start"), "start", &in.start) ||
                  !cli_parse_date(cli, cli_option(options, "end"), "end", &in.end))))
         return CLI_EXIT_REJECTED;

@@ -137,16 +137,22 @@ static const char *transaction_usage(ledger_tx_type_t type)
     switch (type) {
     case LEDGER_TX_ISSUE:
         return "a6reg issue --to ACCOUNT --quantity N --vintage YYYY [--unit-type TYPE] "
-               "[--idempotency-key K] [--json]";
+               "[--authorization ID] [--idempotency-key K] [--json]";
     case LEDGER_TX_TRANSFER:
         return "a6reg transfer --from ACCOUNT --to ACCOUNT (--quantity N | --blocks F-L,...) "
                "[--vintage YYYY] [--unit-type TYPE] [--idempotency-key K] [--json]";
     case LEDGER_TX_RETIRE:
         return "a6reg retire --from ACCOUNT (--quantity N | --blocks F-L,...) [--to ACCOUNT] "
-               "[--vintage YYYY] [--unit-type TYPE] [--idempotency-key K] [--json]";
+               "[--vintage YYYY] [--unit-type TYPE] [--idempotency-key K] [--json]\n"
+               "       ITMOs: [--action Use|Cancellation|\"Voluntary Cancellation\"] "
+               "[--subtype S] [--purpose P] [--using-party ISO3] [--using-entity NAME] "
+               "[--ndc-year Y]";
     case LEDGER_TX_CANCEL:
         return "a6reg cancel --from ACCOUNT (--quantity N | --blocks F-L,...) [--to ACCOUNT] "
-               "[--vintage YYYY] [--unit-type TYPE] [--idempotency-key K] [--json]";
+               "[--vintage YYYY] [--unit-type TYPE] [--idempotency-key K] [--json]\n"
+               "       ITMOs: [--action Use|Cancellation|\"Voluntary Cancellation\"] "
+               "[--subtype S] [--purpose P] [--using-party ISO3] [--using-entity NAME] "
+               "[--ndc-year Y]";
     }
     return "";
 }
@@ -203,6 +209,42 @@ static int parse_attributes(const cli_t *cli, const cli_option_t *options, const
     return CLI_EXIT_OK;
 }
 
+/* The Article 6 options: --authorization for an issuance; --action and its details for a
+ * retirement or cancellation of ITMOs (the AEF meaning). Sets request->article6 to out when any
+ * is given. */
+static int parse_article6(const cli_t *cli, const cli_option_t *options, const char *usage,
+                          ledger_request_t *request, ledger_article6_t *out)
+{
+    const char *authorization = cli_option(options, "authorization");
+    if (authorization &&
+        !cli_parse_id(cli, authorization, "authorization", &request->authorization_id))
+        return CLI_EXIT_REJECTED;
+    const char *action = cli_option(options, "action"), *subtype = cli_option(options, "subtype");
+    const char *purpose = cli_option(options, "purpose"), *year = cli_option(options, "ndc-year");
+    const char *party = cli_option(options, "using-party");
+    const char *entity = cli_option(options, "using-entity");
+    if (!action && !subtype && !purpose && !year && !party && !entity) return CLI_EXIT_OK;
+    if (!action) return cli_usage_error(usage, "--action is required with the ITMO options");
+    memset(out, 0, sizeof *out);
+    if (a6_action_type_parse(action, &out->action) != A6_OK)
+        return cli_reject(cli, A6_CHECK_ACTION_TYPE_INVALID, "article6.action",
+                          "Use, Cancellation or \"Voluntary Cancellation\"");
+    if (subtype && a6_action_subtype_parse(subtype, &out->subtype) != A6_OK)
+        return cli_reject(cli, A6_CHECK_ACTION_SUBTYPE_INVALID, "article6.subtype", NULL);
+    if (purpose && a6_purpose_parse(purpose, &out->purpose) != A6_OK)
+        return cli_reject(cli, A6_CHECK_PURPOSE_INVALID, "article6.purpose", NULL);
+    int64_t ndc_year = 0;
+    if (year && (!cli_parse_id(cli, year, "article6.ndc_year", &ndc_year) || ndc_year > 9999))
+        return ndc_year > 9999
+                   ? cli_reject(cli, A6_CHECK_VINTAGE_INVALID, "article6.ndc_year", NULL)
+                   : CLI_EXIT_REJECTED;
+    out->ndc_year = (int32_t)ndc_year;
+    out->using_party = party;
+    out->using_entity = entity;
+    request->article6 = out;
+    return CLI_EXIT_OK;
+}
+
 int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type)
 {
     const char *usage = transaction_usage(type);
@@ -214,10 +256,18 @@ int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type)
                               CLI_OPTION("vintage", true),
                               CLI_OPTION("unit-type", true),
                               CLI_OPTION("idempotency-key", true),
+                              CLI_OPTION("authorization", true),
+                              CLI_OPTION("action", true),
+                              CLI_OPTION("subtype", true),
+                              CLI_OPTION("purpose", true),
+                              CLI_OPTION("using-party", true),
+                              CLI_OPTION("using-entity", true),
+                              CLI_OPTION("ndc-year", true),
                               {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 0, &count, usage)) return CLI_EXIT_USAGE;
+    ledger_article6_t article6;
     ledger_request_t request = {.kind = LEDGER_REQUEST_TRANSACTION,
                                 .actor = cli->actor,
                                 .tx_type = type,
@@ -230,6 +280,7 @@ int cli_cmd_transaction(const cli_t *cli, ledger_tx_type_t type)
     ledger_range_t *ranges = NULL;
     int rc = parse_amount(cli, options, usage, &request, &ranges);
     if (rc == CLI_EXIT_OK) rc = parse_attributes(cli, options, usage, &request);
+    if (rc == CLI_EXIT_OK) rc = parse_article6(cli, options, usage, &request, &article6);
     if (rc == CLI_EXIT_OK && from && !cli_parse_id(cli, from, "from", &request.from))
         rc = CLI_EXIT_REJECTED;
     if (rc == CLI_EXIT_OK && to && !cli_parse_id(cli, to, "to", &request.to))

@@ -80,6 +80,9 @@ static const command_t commands[] = {
     {"ndc", cli_cmd_ndc},
     {"policy", cli_cmd_policy},
     {"authorization", cli_cmd_authorization},
+    {"approach", cli_cmd_approach},
+    {"entity", cli_cmd_entity},
+    {"report", cli_cmd_report},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */

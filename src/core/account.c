@@ -15,6 +15,7 @@ static const char *const account_type_names[] = {
     [LEDGER_ACCOUNT_RETIREMENT] = "retirement",
     [LEDGER_ACCOUNT_OMGE] = "omge",
     [LEDGER_ACCOUNT_SHARE_OF_PROCEEDS] = "share-of-proceeds",
+    [LEDGER_ACCOUNT_PARTNER] = "partner",
 };
 
 static const char *const tx_type_names[] = {
@@ -82,7 +83,7 @@ static bool destination_allowed(ledger_tx_type_t type, ledger_account_type_t to)
 {
     switch (type) {
     case LEDGER_TX_ISSUE:
-        return to == LEDGER_ACCOUNT_HOLDING;
+        return to == LEDGER_ACCOUNT_HOLDING || to == LEDGER_ACCOUNT_PARTNER;
     case LEDGER_TX_TRANSFER:
         return to == LEDGER_ACCOUNT_HOLDING || to == LEDGER_ACCOUNT_PENDING;
     case LEDGER_TX_RETIRE:

@@ -17,6 +17,10 @@ typedef enum ledger_account_type {
     LEDGER_ACCOUNT_RETIREMENT,
     LEDGER_ACCOUNT_OMGE,
     LEDGER_ACCOUNT_SHARE_OF_PROCEEDS,
+    /* Units issued straight into a partner Party's registry (the JCM partner share): they exist in
+     * our serial space, so no serial can be issued twice, but are held there and never move here.
+     */
+    LEDGER_ACCOUNT_PARTNER,
 } ledger_account_type_t;
 
 typedef enum ledger_tx_type {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
 a6_check_t ledger_result_reject(ledger_result_t *result, a6_check_t check, const char *field)
 {
     result->check = check;
@@ -24,6 +26,28 @@ static a6_check_t printable_check(const char *text, size_t max)
     for (size_t i = 0; i < length; i++)
         if ((unsigned char)text[i] < 0x21 || (unsigned char)text[i] > 0x7E)
             return A6_CHECK_IDEMPOTENCY_KEY_INVALID;
+    return A6_OK;
+}
+
+static a6_check_t validate_article6(const ledger_request_t *r, ledger_result_t *result)
+{
+    const ledger_article6_t *a = r->article6;
+    if (r->tx_type != LEDGER_TX_RETIRE && r->tx_type != LEDGER_TX_CANCEL)
+        return ledger_result_reject(result, A6_CHECK_ACTION_TYPE_INVALID, "article6.action");
+    if (a->action != A6_ACTION_USE && a->action != A6_ACTION_CANCELLATION &&
+        a->action != A6_ACTION_VOLUNTARY_CANCELLATION)
+        return ledger_result_reject(result, A6_CHECK_ACTION_TYPE_INVALID, "article6.action");
+    if (a->subtype &&
+        (a->action == A6_ACTION_USE || !a6_action_subtype_fits(a->action, a->subtype)))
+        return ledger_result_reject(result, A6_CHECK_ACTION_SUBTYPE_INVALID, "article6.subtype");
+    if ((a->action == A6_ACTION_USE && !a->purpose) || (a->purpose && !a6_purpose_uses(a->purpose)))
+        return ledger_result_reject(result, A6_CHECK_PURPOSE_INVALID, "article6.purpose");
+    if (a->using_party && a6_party_check(a->using_party) != A6_OK)
+        return ledger_result_reject(result, A6_CHECK_PARTY_INVALID, "article6.using_party");
+    if (a->using_entity && a6_text_check(a->using_entity, LEDGER_HOLDER_MAX) != A6_OK)
+        return ledger_result_reject(result, A6_CHECK_ENTITY_NOT_FOUND, "article6.using_entity");
+    if (a->ndc_year && ledger_vintage_check(a->ndc_year) != A6_OK)
+        return ledger_result_reject(result, A6_CHECK_VINTAGE_INVALID, "article6.ndc_year");
     return A6_OK;
 }
 
@@ -74,6 +98,9 @@ static a6_check_t validate_transaction(const ledger_request_t *r, ledger_result_
     if (r->idempotency_key &&
         (check = printable_check(r->idempotency_key, LEDGER_IDEMPOTENCY_KEY_MAX)) != A6_OK)
         return ledger_result_reject(result, check, "idempotency_key");
+    if (r->authorization_id < 0 || (r->authorization_id && r->tx_type != LEDGER_TX_ISSUE))
+        return ledger_result_reject(result, A6_CHECK_ID_INVALID, "authorization");
+    if (r->article6) return validate_article6(r, result);
     return A6_OK;
 }
 
@@ -87,8 +114,7 @@ a6_check_t ledger_request_validate(const ledger_request_t *r, ledger_result_t *r
     case LEDGER_REQUEST_ACCOUNT_OPEN:
         if ((check = ledger_holder_check(r->holder)) != A6_OK)
             return ledger_result_reject(result, check, "holder");
-        if (r->account_type < LEDGER_ACCOUNT_HOLDING ||
-            r->account_type > LEDGER_ACCOUNT_SHARE_OF_PROCEEDS)
+        if (r->account_type < LEDGER_ACCOUNT_HOLDING || r->account_type > LEDGER_ACCOUNT_PARTNER)
             return ledger_result_reject(result, A6_CHECK_ACCOUNT_TYPE_INVALID, "type");
         if ((check = ledger_party_check(r->party)) != A6_OK)
             return ledger_result_reject(result, check, "party");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/text.h"
 #include "ndc_store.h"
 
 /* A policy parsed from JSON, with storage for its lists (borrowing the JSON's strings). */
@@ -266,21 +267,64 @@ static a6_check_t evaluate(db_t *db, const authorization_input_t *in, const pars
     return check;
 }
 
+/* The AEF T2 fields of a request: a registered approach, the OIMP first transfer definition
+ * when the purpose covers an OIMP use, registered entities, terms and mitigation type. */
+static int t2_fields_check(db_t *db, const authorization_input_t *in,
+                           authorization_result_t *result, db_error_t *err)
+{
+    static const char approach_sql[] = "SELECT COUNT(*) FROM approaches WHERE id = ?";
+    static const char entity_sql[] = "SELECT COUNT(*) FROM entities WHERE name = ? "
+                                     "AND approach_id = ?";
+    a6_mitigation_type_t mitigation;
+    if (in->mitigation_type && a6_mitigation_type_parse(in->mitigation_type, &mitigation) != A6_OK)
+        return reject(result, A6_CHECK_MITIGATION_TYPE_INVALID, "mitigation_type", NULL);
+    if (in->terms && a6_text_check(in->terms, 4000) != A6_OK)
+        return reject(result, A6_CHECK_TEXT_INVALID, "terms", NULL);
+    bool oimp = (a6_purpose_uses(in->purpose) & A6_USE_OIMP) != 0;
+    if ((oimp && !in->oimp_first_transfer) || (!oimp && in->oimp_first_transfer))
+        return reject(result, A6_CHECK_FIRST_TRANSFER_DEFINITION_INVALID, "oimp_first_transfer",
+                      oimp ? "required when the purpose covers OIMP, IMP or OP"
+                           : "only for a purpose covering OIMP, IMP or OP");
+    if (in->entity_count > A6_POLICY_LIST_MAX)
+        return reject(result, A6_CHECK_TEXT_INVALID, "entities", "too many");
+    db_stmt_t *stmt = db_prepare(db, approach_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, in->approach_id);
+    int rc = db_step(stmt, err);
+    int64_t count = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (!count) return reject(result, A6_CHECK_APPROACH_NOT_FOUND, "approach", in->approach_id);
+    for (size_t i = 0; i < in->entity_count; i++) {
+        if (!(stmt = db_prepare(db, entity_sql, err))) return DB_ERROR;
+        db_bind_text(stmt, 1, in->entities[i]);
+        db_bind_text(stmt, 2, in->approach_id);
+        rc = db_step(stmt, err);
+        count = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+        db_reset(stmt);
+        if (rc < 0) return rc;
+        if (!count) return reject(result, A6_CHECK_ENTITY_NOT_FOUND, "entities", in->entities[i]);
+    }
+    return WRITER_ACCEPTED;
+}
+
 static int apply_request(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
 {
     static const char id_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM authorizations";
     static const char sql[] =
         "INSERT INTO authorizations(id, activity_id, approach_id, version, purpose, quantity, "
         "timeframe_first, timeframe_last, first_transfer_year, policy_version, evaluation, status, "
-        "requested_by, requested_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "requested_by, requested_at, oimp_first_transfer, entities, terms, mitigation_type) "
+        "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     operation_t *op = context;
     const authorization_input_t *in = op->input;
     if (a6_approach_id_check(in->approach_id) != A6_OK)
         return reject(op->result, A6_CHECK_APPROACH_ID_INVALID, "approach", "like CA0001");
+    int rc = t2_fields_check(db, in, op->result, err);
+    if (rc != WRITER_ACCEPTED) return rc;
     json_t *body;
     int64_t version;
-    int rc = load_policy(db, &body, &version, err);
-    if (rc < 0) return rc;
+    if ((rc = load_policy(db, &body, &version, err)) < 0) return rc;
     parsed_policy_t parsed;
     if (!body || parse_policy(body, &parsed) != A6_OK) {
         json_decref(body);
@@ -309,6 +353,11 @@ static int apply_request(db_t *db, ledger_state_t *state, void *context, db_erro
     }
     int64_t id = query_int(db, id_sql, 0, &rc, err);
     char *text = evaluation ? json_dumps(evaluation, JSON_COMPACT) : NULL;
+    json_t *entity_list = json_array();
+    for (size_t i = 0; i < in->entity_count; i++)
+        json_array_append_new(entity_list, json_string(in->entities[i]));
+    char *entities = json_dumps(entity_list, JSON_COMPACT);
+    json_decref(entity_list);
     db_stmt_t *stmt = rc == 0 && text ? db_prepare(db, sql, err) : NULL;
     if (stmt) {
         db_bind_int64(stmt, 1, id);
@@ -324,11 +373,22 @@ static int apply_request(db_t *db, ledger_state_t *state, void *context, db_erro
         db_bind_text(stmt, 11, "requested");
         db_bind_text(stmt, 12, in->actor);
         db_bind_text(stmt, 13, state->now);
+        if (in->oimp_first_transfer)
+            db_bind_text(stmt, 14, a6_first_transfer_name(in->oimp_first_transfer));
+        else
+            db_bind_null(stmt, 14);
+        db_bind_text(stmt, 15, entities ? entities : "[]");
+        if (in->terms)
+            db_bind_text(stmt, 16, in->terms);
+        else
+            db_bind_null(stmt, 16);
+        db_bind_text(stmt, 17, in->mitigation_type ? in->mitigation_type : "Emission reductions");
         rc = db_step_done(stmt, err);
     } else if (rc == 0) {
         rc = DB_ERROR;
     }
     free(text);
+    free(entities);
     if (rc >= 0)
         rc = ledger_audit(db, state, in->actor, "authorization.request", "authorization", id,
                           json_pack("{ss sI ss sO}", "ref", in->ref, "quantity",
@@ -397,6 +457,63 @@ void authorization_decide(writer_t *w, const char *actor, a6_role_t role, int64_
     run(w, apply_decide, &op);
 }
 
+static int apply_revoke(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char find_sql[] = "SELECT status, decided_on, revoked_on FROM authorizations "
+                                   "WHERE id = ?";
+    static const char transferred_sql[] = "SELECT COUNT(*) FROM first_transfers "
+                                          "WHERE authorization_id = ?";
+    static const char sql[] = "UPDATE authorizations SET revoked_on = ? WHERE id = ?";
+    operation_t *op = context;
+    if (op->role != ROLE_AUTHORITY)
+        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "revocations: authority");
+    if (op->on == A6_DATE_NONE) return reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
+    db_stmt_t *stmt = db_prepare(db, find_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, op->id);
+    int rc = db_step(stmt, err);
+    char status[32] = "";
+    a6_date_t decided = A6_DATE_NONE;
+    int revoked = 0;
+    if (rc == DB_ROW) {
+        snprintf(status, sizeof status, "%s", db_column_text(stmt, 0));
+        if (!db_column_is_null(stmt, 1)) a6_date_parse(db_column_text(stmt, 1), &decided);
+        revoked = !db_column_is_null(stmt, 2);
+    }
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (!*status)
+        return reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization", NULL);
+    if (strcmp(status, "authorized") != 0 || revoked)
+        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
+                      revoked ? "already revoked" : "only an authorization in force is revoked");
+    if (op->on < decided)
+        return reject(op->result, A6_CHECK_DATES_OUT_OF_ORDER, "date",
+                      "a revocation cannot precede the authorization");
+    int64_t transferred = query_int(db, transferred_sql, op->id, &rc, err);
+    if (rc < 0) return rc;
+    if (transferred)
+        return reject(op->result, A6_CHECK_UNITS_FIRST_TRANSFERRED, "authorization", NULL);
+    char on[A6_DATE_TEXT_SIZE];
+    a6_date_format(op->on, on);
+    if (!(stmt = db_prepare(db, sql, err))) return DB_ERROR;
+    db_bind_text(stmt, 1, on);
+    db_bind_int64(stmt, 2, op->id);
+    if ((rc = db_step_done(stmt, err)) < 0) return rc;
+    if ((rc = ledger_audit(db, state, op->actor, "authorization.revoke", "authorization", op->id,
+                           json_pack("{ss}", "on", on), err)) < 0)
+        return rc;
+    op->result->id = op->id;
+    return WRITER_ACCEPTED;
+}
+
+void authorization_revoke(writer_t *w, const char *actor, a6_role_t role, int64_t id, a6_date_t on,
+                          authorization_result_t *result)
+{
+    operation_t op = {.actor = actor, .role = role, .id = id, .on = on, .result = result};
+    run(w, apply_revoke, &op);
+}
+
 static json_t *row_json(db_stmt_t *stmt)
 {
     json_t *evaluation = json_loads(db_column_text(stmt, 10), 0, NULL);
@@ -414,12 +531,23 @@ static json_t *row_json(db_stmt_t *stmt)
     json_object_set_new(row, "policy_version", json_integer(db_column_int64(stmt, 11)));
     if (!db_column_is_null(stmt, 12))
         json_object_set_new(row, "decided_on", json_string(db_column_text(stmt, 12)));
+    static const char *const optional[] = {"oimp_first_transfer", "terms", "revoked_on",
+                                           "mitigation_type"};
+    for (int i = 0; i < 4; i++)
+        json_object_set_new(row, optional[i],
+                            db_column_is_null(stmt, 13 + i)
+                                ? json_null()
+                                : json_string(db_column_text(stmt, 13 + i)));
+    json_t *entities =
+        json_loads(db_column_is_null(stmt, 17) ? "[]" : db_column_text(stmt, 17), 0, NULL);
+    json_object_set_new(row, "entities", entities ? entities : json_array());
     return row;
 }
 
 #define AUTHORIZATION_COLUMNS                                                                      \
     "SELECT a.id, v.ref, a.approach_id, a.version, a.purpose, a.quantity, a.timeframe_first, "     \
-    "a.timeframe_last, a.status, a.requested_at, a.evaluation, a.policy_version, a.decided_on "    \
+    "a.timeframe_last, a.status, a.requested_at, a.evaluation, a.policy_version, a.decided_on, "   \
+    "a.oimp_first_transfer, a.terms, a.revoked_on, a.mitigation_type, a.entities "                 \
     "FROM authorizations a JOIN activities v ON v.id = a.activity_id "
 
 json_t *authorization_query_all(db_t *db, db_error_t *err)

@@ -35,6 +35,14 @@ typedef struct authorization_input {
     int32_t vintage_first;
     int32_t vintage_last;
     int32_t first_transfer_year; /* 0: the target year */
+    /* AEF T2 fields: the Party's first transfer definition for OIMP (required when the purpose
+     * covers IMP or OP), authorized entities (names registered with entity_add), terms and
+     * conditions, mitigation type (NULL: "Emission reductions"). */
+    a6_first_transfer_t oimp_first_transfer;
+    const char *const *entities;
+    size_t entity_count;
+    const char *terms;
+    const char *mitigation_type;
 } authorization_input_t;
 
 /* Evaluates a request against every rule of the policy in force and, when all pass, records it
@@ -47,6 +55,11 @@ void authorization_request(writer_t *w, const authorization_input_t *in,
  * the evaluation was never recorded); a decided one cannot be decided again. */
 void authorization_decide(writer_t *w, const char *actor, a6_role_t role, int64_t id, int approve,
                           a6_date_t on, authorization_result_t *result);
+
+/* The authority revokes an authorization in force, effective `on`: refused 4033 once any unit
+ * issued under it was first transferred (units not yet issued are then no longer authorized). */
+void authorization_revoke(writer_t *w, const char *actor, a6_role_t role, int64_t id, a6_date_t on,
+                          authorization_result_t *result);
 
 /* All authorizations, or one (NULL with err->code 0 when unknown). */
 json_t *authorization_query_all(db_t *db, db_error_t *err);

@@ -91,6 +91,10 @@ typedef struct period_input {
     const char *const *account_holders; /* issue: holder names mapped to... */
     const int64_t *account_ids;         /* ...these accounts */
     size_t account_count;
+    /* issue: the units are ITMOs under this authorization (0: plain units). The host side's
+     * shares are issued into its accounts; the partner's share is issued into the partner
+     * registry's account, which is its first transfer when the approach says so (the JCM). */
+    int64_t authorization_id;
 } period_input_t;
 
 /* A monitoring period from the public record (import): whatever is known, as notified. */

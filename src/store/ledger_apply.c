@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "itmo_apply.h"
 #include "ledger_store.h"
 
 /* An account as loaded for the rules. */
@@ -341,6 +342,20 @@ static void request_hash(const ledger_request_t *r, char out[AUDIT_HASH_HEX_SIZE
                      (long long)r->ranges[i].last);
         crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
     }
+    /* Article 6 meaning: part of the request, so a key reused for another meaning is refused. */
+    const ledger_article6_t *a = r->article6;
+    if (r->authorization_id || a) {
+        n = snprintf(text, sizeof text, "|a%lld|%d|%d|%d|%d", (long long)r->authorization_id,
+                     a ? (int)a->action : 0, a ? (int)a->subtype : 0, a ? (int)a->purpose : 0,
+                     a ? a->ndc_year : 0);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
+        if (a && a->using_party)
+            crypto_hash_sha256_update(&sha, (const unsigned char *)a->using_party,
+                                      strlen(a->using_party) + 1);
+        if (a && a->using_entity)
+            crypto_hash_sha256_update(&sha, (const unsigned char *)a->using_entity,
+                                      strlen(a->using_entity) + 1);
+    }
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&sha, digest);
     sodium_bin2hex(out, AUDIT_HASH_HEX_SIZE, digest, sizeof digest);
@@ -668,8 +683,16 @@ static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_reque
         ledger_result_reject(result, check, field);
         return 0;
     }
-    if (r->tx_type == LEDGER_TX_ISSUE) return apply_issue(db, state, r, &to, result, hash, err);
-    return apply_move(db, state, r, &from, &to, result, hash, err);
+    /* ITMO holdings as of 31 December are frozen before the first change of a new year. */
+    if ((rc = itmo_close_years(db, state, err)) < 0) return rc;
+    if (r->tx_type == LEDGER_TX_ISSUE) {
+        rc = apply_issue(db, state, r, &to, result, hash, err);
+        if (rc < 0 || result->check != A6_OK || !r->authorization_id) return rc;
+        return itmo_after_issue(db, state, r, result, err);
+    }
+    rc = apply_move(db, state, r, &from, &to, result, hash, err);
+    if (rc < 0 || result->check != A6_OK || r->tx_type == LEDGER_TX_TRANSFER) return rc;
+    return itmo_after_move(db, state, r, result, err);
 }
 
 static int apply_account_open(db_t *db, ledger_state_t *state, const ledger_request_t *r,

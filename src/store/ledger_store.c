@@ -51,6 +51,11 @@ int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err)
         (rc = query_int64(db, blocks_sql, &state->next_block_id, err)) < 0 ||
         (rc = query_int64(db, serial_sql, &state->next_serial, err)) < 0)
         return rc;
+    static const char closed_sql[] = "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM "
+                                     "registry_meta WHERE name = 'holdings_closed_year'";
+    int64_t closed = 0;
+    if ((rc = query_int64(db, closed_sql, &closed, err)) < 0) return rc;
+    state->holdings_closed_year = (int32_t)closed;
     clock_now_iso(state->now);
     return audit_chain_load(db, &state->chain, err);
 }

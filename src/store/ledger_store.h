@@ -37,6 +37,7 @@ typedef struct ledger_state {
     audit_chain_t chain;
     ledger_account_cache_t *accounts; /* shared by every copy of the state; may be NULL */
     char now[CLOCK_ISO_SIZE];         /* time stamped on every change of the current batch */
+    int32_t holdings_closed_year;     /* ITMO holdings frozen up to 31 December of this year */
 } ledger_state_t;
 
 /* Opens a database for writing and brings its schema up to date. */

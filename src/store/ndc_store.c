@@ -78,9 +78,17 @@ static int apply_ndc_set(db_t *db, ledger_state_t *state, void *context, db_erro
     int found;
     int rc = ndc_load(db, &current, &found, err);
     if (rc < 0) return rc;
-    /* No year is reported yet (AEF reporting comes with Article 6 reporting), so the method may
-     * still change; the rule lives in core. */
-    check = a6_ca_method_change_check(found ? current.method : 0, ndc->method, false);
+    /* Once an AEF report of a year of the period was submitted the method is locked; the rule
+     * lives in core. */
+    static const char reported_sql[] = "SELECT COUNT(*) FROM aef_submissions s, ndc n "
+                                       "WHERE s.year BETWEEN n.first_year AND n.last_year";
+    db_stmt_t *reported = db_prepare(db, reported_sql, err);
+    if (!reported) return DB_ERROR;
+    rc = db_step(reported, err);
+    bool locked = rc == DB_ROW && db_column_int64(reported, 0) > 0;
+    db_reset(reported);
+    if (rc < 0) return rc;
+    check = a6_ca_method_change_check(found ? current.method : 0, ndc->method, locked);
     if (check != A6_OK) return reject(op->result, check, "method", NULL);
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;

@@ -219,11 +219,11 @@ int cycle_apply_period_notify(db_t *db, ledger_state_t *state, const period_inpu
 /* The account a host-side allocation is issued into: the one the operator named, else the
  * holder's first open holding account, else a new one opened for it. */
 static int allocation_account(db_t *db, ledger_state_t *state, const period_input_t *in,
-                              const char *holder, const char *party, int64_t *account,
-                              db_error_t *err)
+                              const char *holder, const char *party, ledger_account_type_t type,
+                              int64_t *account, db_error_t *err)
 {
     static const char sql[] = "SELECT MIN(id) FROM accounts WHERE holder = ? AND "
-                              "type = 'holding' AND status = 'open'";
+                              "type = ? AND status = 'open'";
     for (size_t i = 0; i < in->account_count; i++)
         if (strcmp(in->account_holders[i], holder) == 0) {
             *account = in->account_ids[i];
@@ -232,6 +232,7 @@ static int allocation_account(db_t *db, ledger_state_t *state, const period_inpu
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_text(stmt, 1, holder);
+    db_bind_text(stmt, 2, ledger_account_type_name(type));
     int rc = db_step(stmt, err);
     *account = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
     db_reset(stmt);
@@ -240,7 +241,7 @@ static int allocation_account(db_t *db, ledger_state_t *state, const period_inpu
     ledger_request_t open = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,
                              .actor = in->actor,
                              .holder = holder,
-                             .account_type = LEDGER_ACCOUNT_HOLDING,
+                             .account_type = type,
                              .party = party};
     ledger_result_t opened;
     if ((rc = ledger_apply(db, state, &open, &opened, err)) < 0) return rc;
@@ -251,17 +252,29 @@ static int allocation_account(db_t *db, ledger_state_t *state, const period_inpu
     return 0;
 }
 
-/* Issues one host-side allocation into the ledger and links it to the period. */
+/* The partner Party and its registry (the holder of the partner account). */
+typedef struct partner {
+    int found;
+    char party[4];
+    char registry[8];
+} partner_t;
+
+/* Issues one allocation into the ledger (a host-side share into its holder's account; under an
+ * authorization with partner, the partner's share into the partner registry's account) and links
+ * it to the period. */
 static int issue_allocation(db_t *db, ledger_state_t *state, const period_input_t *in,
                             int64_t allocation_id, const char *holder, int64_t quantity,
-                            int32_t vintage, const char *party, cycle_result_t *result,
-                            db_error_t *err)
+                            int32_t vintage, const char *party, const partner_t *partner,
+                            cycle_result_t *result, db_error_t *err)
 {
     static const char allocation_sql[] = "UPDATE allocations SET status = 'issued', "
                                          "account_id = ?, issuance_id = ? WHERE id = ?";
     static const char issuance_sql[] = "UPDATE issuances SET period_id = ? WHERE id = ?";
     int64_t account = 0;
-    int rc = allocation_account(db, state, in, holder, party, &account, err);
+    int rc = partner ? allocation_account(db, state, in, partner->registry, partner->party,
+                                          LEDGER_ACCOUNT_PARTNER, &account, err)
+                     : allocation_account(db, state, in, holder, party, LEDGER_ACCOUNT_HOLDING,
+                                          &account, err);
     if (rc < 0) return rc;
     ledger_request_t issue = {.kind = LEDGER_REQUEST_TRANSACTION,
                               .actor = in->actor,
@@ -269,7 +282,9 @@ static int issue_allocation(db_t *db, ledger_state_t *state, const period_input_
                               .to = account,
                               .quantity = quantity,
                               .vintage = vintage,
-                              .unit_type = LEDGER_UNIT_JCM_CREDIT};
+                              .unit_type = LEDGER_UNIT_JCM_CREDIT,
+                              .authorization_id = in->authorization_id,
+                              .on = in->on};
     ledger_result_t issued;
     if ((rc = ledger_apply(db, state, &issue, &issued, err)) < 0) return rc;
     if (issued.check != A6_OK) {
@@ -296,13 +311,36 @@ typedef struct pending_allocation {
     int64_t id;
     char holder[LEDGER_HOLDER_MAX + 1];
     int64_t quantity;
+    bool partner; /* the partner's share */
 } pending_allocation_t;
+
+/* The partner of an authorization's cooperative approach, when the partner's share is issued
+ * into its registry (the approach's NDC first transfer rule "issuance"); found 0 otherwise. */
+static int load_partner(db_t *db, int64_t authorization_id, partner_t *out, db_error_t *err)
+{
+    static const char sql[] = "SELECT p.partner_party, p.partner_registry FROM authorizations z "
+                              "JOIN approaches p ON p.id = z.approach_id "
+                              "WHERE z.id = ? AND p.ndc_first_transfer = 'issuance'";
+    memset(out, 0, sizeof *out);
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, authorization_id);
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW) {
+        out->found = 1;
+        snprintf(out->party, sizeof out->party, "%s", db_column_text(stmt, 0));
+        snprintf(out->registry, sizeof out->registry, "%s", db_column_text(stmt, 1));
+    }
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
 
 int cycle_apply_period_issue(db_t *db, ledger_state_t *state, const period_input_t *in,
                              cycle_result_t *result, db_error_t *err)
 {
-    static const char sql[] = "SELECT id, holder, quantity FROM allocations WHERE period_id = ? "
-                              "AND status = 'notified' ORDER BY id";
+    static const char sql[] = "SELECT id, holder, quantity, status FROM allocations "
+                              "WHERE period_id = ? AND status IN ('notified', "
+                              "'notified_to_partner') ORDER BY id";
     static const char party_sql[] = "SELECT host_party FROM activities WHERE id = ?";
     monitoring_period_t p;
     int64_t activity_id;
@@ -323,6 +361,9 @@ int cycle_apply_period_issue(db_t *db, ledger_state_t *state, const period_input
         snprintf(party, sizeof party, "%s", db_column_text(stmt, 0));
     db_reset(stmt);
     if (rc < 0) return rc;
+    partner_t partner = {0};
+    if (in->authorization_id && (rc = load_partner(db, in->authorization_id, &partner, err)) < 0)
+        return rc;
     pending_allocation_t pending[CYCLE_LIST_MAX];
     size_t count = 0;
     if (!(stmt = db_prepare(db, sql, err))) return DB_ERROR;
@@ -331,13 +372,18 @@ int cycle_apply_period_issue(db_t *db, ledger_state_t *state, const period_input
         pending[count].id = db_column_int64(stmt, 0);
         snprintf(pending[count].holder, sizeof pending[count].holder, "%s",
                  db_column_text(stmt, 1));
-        pending[count++].quantity = db_column_int64(stmt, 2);
+        pending[count].quantity = db_column_int64(stmt, 2);
+        pending[count++].partner = strcmp(db_column_text(stmt, 3), "notified_to_partner") == 0;
     }
     db_reset(stmt);
     if (rc < 0) return rc;
     for (size_t i = 0; i < count; i++) {
+        /* Without an authorization the partner's share stays notified to the partner registry,
+         * which issues it itself. */
+        if (pending[i].partner && !partner.found) continue;
         rc = issue_allocation(db, state, in, pending[i].id, pending[i].holder, pending[i].quantity,
-                              (int32_t)a6_date_year(p.end), party, result, err);
+                              (int32_t)a6_date_year(p.end), party,
+                              pending[i].partner ? &partner : NULL, result, err);
         if (rc != WRITER_ACCEPTED) return rc;
     }
     period_input_t step = *in;

@@ -13,6 +13,8 @@ tables() { sqlite3 "$A6REG_DB" "SELECT * FROM policies; SELECT * FROM authorizat
 rules() { json '" ".join(r["rule"] + ":" + ("ok" if r["passed"] else "FAIL") for r in d["evaluation"])'; }
 
 "$a6reg" init >/dev/null
+"$a6reg" approach add CA0001 --name "JCM Japan-Viet Nam" --partner JPN --partner-registry JPN01 \
+    --ndc-first-transfer issuance --unit-registry JCM --role authority >/dev/null
 "$a6reg" activity add --ref VN101 --kind project --title "Rooftop solar" --technology solar-pv \
     --sector energy >/dev/null
 for step in "submit participant" "start_validation auditor" "validate auditor" "register committee"; do
@@ -39,9 +41,12 @@ check "a refusal changes nothing" "$before" "$(tables)"
 "$a6reg" ndc inventory --year 2030 --emissions 700000000 >/dev/null
 reject "above 50% of the verified 1,000 t is 4014" 4014 authorization request VN101 --quantity 501 --vintages 2026-2030 --purpose NDC
 reject "vintages outside the window are 4016" 4016 authorization request VN101 --quantity 10 --vintages 2019-2030 --purpose NDC
-reject "a purpose the policy does not allow is 4015" 4015 authorization request VN101 --quantity 10 --vintages 2026-2030 --purpose OIMP
+reject "a purpose the policy does not allow is 4015" 4015 authorization request VN101 --quantity 10 --vintages 2026-2030 --purpose OIMP --oimp-first-transfer issuance
 reject "an unknown purpose is 4001" 4001 authorization request VN101 --quantity 10 --vintages 2026-2030 --purpose CORSIA
 "$a6reg" activity add --ref VN102 --kind project --title "Cement kiln" --technology industrial-process --sector industry >/dev/null
+reject "an unregistered cooperative approach is 4031" 4031 authorization request VN101 --quantity 10 --vintages 2026-2030 --purpose NDC --approach CA0002
+reject "an OIMP purpose needs the first transfer definition (4006)" 4006 authorization request VN101 --quantity 10 --vintages 2026-2030 --purpose OIMP
+reject "an unknown authorized entity is 4027" 4027 authorization request VN101 --quantity 10 --vintages 2026-2030 --purpose NDC --entity "Nobody Ltd"
 reject "an ineligible sector is 4012" 4012 authorization request VN102 --quantity 1 --vintages 2026-2030 --purpose NDC
 id=$("$a6reg" --json authorization request VN101 --quantity 400 --vintages 2026-2030 --purpose NDC | json 'd["id"]')
 check "a request passing every rule is recorded" requested "$("$a6reg" authorization show "$id" | json 'd["status"]')"

@@ -12,13 +12,13 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 #define ACCOUNT_TYPE_FIRST LEDGER_ACCOUNT_HOLDING
-#define ACCOUNT_TYPE_LAST LEDGER_ACCOUNT_SHARE_OF_PROCEEDS
+#define ACCOUNT_TYPE_LAST LEDGER_ACCOUNT_PARTNER
 
 /* ---- the rule, written out independently of account.c ---- */
 
 /* Destination types each transaction may credit. */
 static const bool rule_destination[LEDGER_TX_CANCEL + 1][ACCOUNT_TYPE_LAST + 1] = {
-    [LEDGER_TX_ISSUE] = {[LEDGER_ACCOUNT_HOLDING] = true},
+    [LEDGER_TX_ISSUE] = {[LEDGER_ACCOUNT_HOLDING] = true, [LEDGER_ACCOUNT_PARTNER] = true},
     [LEDGER_TX_TRANSFER] = {[LEDGER_ACCOUNT_HOLDING] = true, [LEDGER_ACCOUNT_PENDING] = true},
     [LEDGER_TX_RETIRE] = {[LEDGER_ACCOUNT_RETIREMENT] = true},
     [LEDGER_TX_CANCEL] = {[LEDGER_ACCOUNT_CANCELLATION] = true,
@@ -114,9 +114,10 @@ static void check_accounts_table(ledger_tx_type_t tx)
     size_t destinations = 0;
     for (int tt = ACCOUNT_TYPE_FIRST; tt <= ACCOUNT_TYPE_LAST; tt++)
         destinations += rule_destination[tx][tt];
-    size_t senders = tx == LEDGER_TX_ISSUE ? (size_t)3 * 7 : 2; /* issue ignores the source */
+    size_t types = ACCOUNT_TYPE_LAST - ACCOUNT_TYPE_FIRST + 1;
+    size_t senders = tx == LEDGER_TX_ISSUE ? 3 * types : 2; /* issue ignores the source */
     assert_int_equal(accepted, senders * destinations);
-    assert_true(cases >= 3 * 7 * 3 * 7);
+    assert_true(cases >= 3 * types * 3 * types);
 }
 
 static void check_accounts_issue(void **state)
@@ -158,6 +159,12 @@ static void check_accounts_spot_checks(void **state)
     assert_int_equal(ledger_check_accounts(LEDGER_TX_ISSUE, NULL, &pending),
                      A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
     assert_int_equal(ledger_check_accounts(LEDGER_TX_ISSUE, NULL, &retirement),
+                     A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
+    const ledger_account_t partner = {.id = 10, .type = LEDGER_ACCOUNT_PARTNER, .open = true};
+    assert_int_equal(ledger_check_accounts(LEDGER_TX_ISSUE, NULL, &partner), A6_OK);
+    assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &holding, &partner),
+                     A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
+    assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &partner, &holding),
                      A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
     assert_int_equal(ledger_check_accounts(LEDGER_TX_ISSUE, NULL, &closed),
                      A6_CHECK_ACCOUNT_CLOSED);
@@ -249,6 +256,7 @@ static void account_and_tx_type_names(void **state)
         [LEDGER_ACCOUNT_RETIREMENT] = "retirement",
         [LEDGER_ACCOUNT_OMGE] = "omge",
         [LEDGER_ACCOUNT_SHARE_OF_PROCEEDS] = "share-of-proceeds",
+        [LEDGER_ACCOUNT_PARTNER] = "partner",
     };
     for (int t = ACCOUNT_TYPE_FIRST; t <= ACCOUNT_TYPE_LAST; t++) {
         assert_string_equal(ledger_account_type_name((ledger_account_type_t)t), account_names[t]);
@@ -257,7 +265,7 @@ static void account_and_tx_type_names(void **state)
         assert_int_equal(out, t);
     }
     assert_string_equal(ledger_account_type_name((ledger_account_type_t)0), "unknown");
-    assert_string_equal(ledger_account_type_name((ledger_account_type_t)8), "unknown");
+    assert_string_equal(ledger_account_type_name((ledger_account_type_t)9), "unknown");
     static const char *const bad[] = {"", "Holding", "holding ", "unknown", "hold"};
     for (size_t i = 0; i < COUNT_OF(bad); i++) {
         ledger_account_type_t out = LEDGER_ACCOUNT_OMGE;

@@ -143,7 +143,7 @@ static void account_open(void **state)
 {
     ledger_request_t r = request_open();
     expect_ok(&r);
-    for (int t = LEDGER_ACCOUNT_HOLDING; t <= LEDGER_ACCOUNT_SHARE_OF_PROCEEDS; t++) {
+    for (int t = LEDGER_ACCOUNT_HOLDING; t <= LEDGER_ACCOUNT_PARTNER; t++) {
         r.account_type = (ledger_account_type_t)t;
         expect_ok(&r);
     }
@@ -165,7 +165,7 @@ static void account_open(void **state)
     r = request_open();
     r.account_type = (ledger_account_type_t)0;
     expect_reject(&r, A6_CHECK_ACCOUNT_TYPE_INVALID, "type");
-    r.account_type = (ledger_account_type_t)(LEDGER_ACCOUNT_SHARE_OF_PROCEEDS + 1);
+    r.account_type = (ledger_account_type_t)(LEDGER_ACCOUNT_PARTNER + 1);
     expect_reject(&r, A6_CHECK_ACCOUNT_TYPE_INVALID, "type");
     r.account_type = (ledger_account_type_t)-1;
     expect_reject(&r, A6_CHECK_ACCOUNT_TYPE_INVALID, "type");
