@@ -24,6 +24,7 @@ test: build
 
 bench: build
 	$(BUILD)/bench/ledger
+	$(BUILD)/bench/aef
 	bench/http $(BUILD)/src/a6reg
 
 clean:
