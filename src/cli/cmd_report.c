@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../report/aef_export.h"
+#include "../store/ledger_store.h"
 #include "cli.h"
 
 static const char report_usage[] = "a6reg report aef --year Y --format xlsx|csv|json -o PATH\n"
@@ -103,9 +104,15 @@ static int report_aef(const cli_t *cli)
     aef_format_t format =
         check_only ? AEF_FORMAT_JSON : aef_format_parse(cli_option(options, "format"));
     if (!format) return cli_reject(cli, A6_CHECK_FIELD_TYPE, "format", "xlsx, csv or json");
+    /* Bring the schema up to date, then read through a reader connection (its sorts spill to
+     * temporary files rather than memory). */
     db_t *db = cli_db_open(cli);
     if (!db) return CLI_EXIT_REJECTED;
+    db_close(db);
     db_error_t err = {0};
+    if (ledger_store_open_reader(cli->db_path, &db, &err) < 0)
+        return fprintf(stderr, "a6reg: cannot open %s: %s\n", cli->db_path, err.message),
+               CLI_EXIT_REJECTED;
     aef_export_options_t export = {.year = (int32_t)year,
                                    .format = format,
                                    .path = path,

@@ -14,31 +14,15 @@
 
 #define NO_AUTHORIZATION SIZE_MAX
 
-/* Where failures go: the first max are written, all are counted. */
-typedef struct aef_sink {
-    a6_aef_failure_t *failures;
-    size_t max;
-    size_t count;
-} aef_sink_t;
-
-/* The state of one check: the report, the sink and the borrowed working memory. */
-typedef struct aef_context {
-    const a6_aef_report_t *report;
-    aef_sink_t *sink;
-    size_t *sorted_authorizations; /* T2 indices by ID, then index */
-    size_t *authorization_of[5];   /* [3] for T3 rows, [4] for T4 rows: T2 index or NONE */
-    size_t *order;                 /* scratch for the passes across rows */
-} aef_context_t;
-
 /* Records one failure; the message is formatted only when there is room to keep it. */
-static void aef_fail(aef_sink_t *sink, a6_aef_table_t table, size_t row, const char *rule,
+static void aef_fail(a6_aef_stream_t *sink, a6_aef_table_t table, size_t row, const char *rule,
                      a6_check_t check, const char *format, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void aef_fail(aef_sink_t *sink, a6_aef_table_t table, size_t row, const char *rule,
+static void aef_fail(a6_aef_stream_t *sink, a6_aef_table_t table, size_t row, const char *rule,
                      a6_check_t check, const char *format, ...)
 {
-    if (sink->count < sink->max) {
+    if (sink->count < sink->failures_max) {
         a6_aef_failure_t *failure = &sink->failures[sink->count];
         failure->table = table;
         failure->row = row;
@@ -64,9 +48,9 @@ static const char *shown(const char *text)
 
 /* ---- sorting indices with a context (heap sort: no allocation, O(n log n)) ---- */
 
-typedef bool (*less_fn)(const aef_context_t *context, const void *rows, size_t a, size_t b);
+typedef bool (*less_fn)(const a6_aef_stream_t *context, const void *rows, size_t a, size_t b);
 
-static void sift_down(const aef_context_t *context, const void *rows, less_fn less, size_t *order,
+static void sift_down(const a6_aef_stream_t *context, const void *rows, less_fn less, size_t *order,
                       size_t root, size_t end)
 {
     while (2 * root + 1 < end) {
@@ -80,7 +64,7 @@ static void sift_down(const aef_context_t *context, const void *rows, less_fn le
     }
 }
 
-static void sort_indices(const aef_context_t *context, const void *rows, less_fn less,
+static void sort_indices(const a6_aef_stream_t *context, const void *rows, less_fn less,
                          size_t *order, size_t count)
 {
     if (count < 2) return;
@@ -96,7 +80,7 @@ static void sort_indices(const aef_context_t *context, const void *rows, less_fn
 
 /* ---- T2 ---- */
 
-static bool authorization_less(const aef_context_t *context, const void *rows, size_t a, size_t b)
+static bool authorization_less(const a6_aef_stream_t *context, const void *rows, size_t a, size_t b)
 {
     (void)context;
     const a6_authorization_t *authorizations = rows;
@@ -105,7 +89,7 @@ static bool authorization_less(const aef_context_t *context, const void *rows, s
 }
 
 /* Index in T2 of the first authorization with this ID, or NO_AUTHORIZATION. */
-static size_t authorization_find(const aef_context_t *context, const char *id)
+static size_t authorization_find(const a6_aef_stream_t *context, const char *id)
 {
     if (!given(id)) return NO_AUTHORIZATION;
     const a6_authorization_t *authorizations = context->report->authorizations;
@@ -122,7 +106,7 @@ static size_t authorization_find(const aef_context_t *context, const char *id)
     return strcmp(shown(authorizations[found].id), id) == 0 ? found : NO_AUTHORIZATION;
 }
 
-static void check_authorizations(aef_context_t *context)
+static void check_authorizations(a6_aef_stream_t *context)
 {
     const a6_aef_report_t *report = context->report;
     size_t *sorted = context->sorted_authorizations;
@@ -130,7 +114,7 @@ static void check_authorizations(aef_context_t *context)
         sorted[i] = i;
         a6_check_t check = a6_authorization_check(&report->authorizations[i]);
         if (check != A6_OK)
-            aef_fail(context->sink, A6_AEF_T2_AUTHORIZATIONS, i, "authorization-valid", check,
+            aef_fail(context, A6_AEF_T2_AUTHORIZATIONS, i, "authorization-valid", check,
                      "authorization \"%s\": %s", shown(report->authorizations[i].id),
                      a6_check_description(check));
     }
@@ -140,7 +124,7 @@ static void check_authorizations(aef_context_t *context)
         const a6_authorization_t *previous = &report->authorizations[sorted[k - 1]];
         const a6_authorization_t *current = &report->authorizations[sorted[k]];
         if (strcmp(shown(previous->id), shown(current->id)) == 0)
-            aef_fail(context->sink, A6_AEF_T2_AUTHORIZATIONS, sorted[k], "authorization-id-unique",
+            aef_fail(context, A6_AEF_T2_AUTHORIZATIONS, sorted[k], "authorization-id-unique",
                      A6_CHECK_AEF_INCONSISTENT,
                      "authorization ID \"%s\" already used by T2 row %zu", shown(current->id),
                      sorted[k - 1]);
@@ -150,16 +134,16 @@ static void check_authorizations(aef_context_t *context)
 /* ---- rules of one row, T3 and T4 ---- */
 
 /* Block, quantity and the identifying fields; returns the row's authorization or NULL. */
-static const a6_authorization_t *check_row_block(aef_context_t *context, a6_aef_table_t table,
+static const a6_authorization_t *check_row_block(a6_aef_stream_t *context, a6_aef_table_t table,
                                                  size_t i, const a6_aef_row_t *row)
 {
-    aef_sink_t *sink = context->sink;
+    a6_aef_stream_t *sink = context;
     bool approach_valid = a6_approach_id_check(row->approach_id) == A6_OK;
     if (!approach_valid)
         aef_fail(sink, table, i, "approach-id", A6_CHECK_APPROACH_ID_INVALID,
                  "cooperative approach ID \"%s\" must be CA and four digits",
                  shown(row->approach_id));
-    size_t found = context->authorization_of[table][i];
+    size_t found = authorization_find(context, row->authorization_id);
     const a6_authorization_t *authorization =
         found == NO_AUTHORIZATION ? NULL : &context->report->authorizations[found];
     if (!authorization)
@@ -191,10 +175,10 @@ static const a6_authorization_t *check_row_block(aef_context_t *context, a6_aef_
 }
 
 /* Controlled values and the vintage, common to T3 and T4. */
-static void check_row_values(aef_context_t *context, a6_aef_table_t table, size_t i,
+static void check_row_values(a6_aef_stream_t *context, a6_aef_table_t table, size_t i,
                              const a6_aef_row_t *row, const a6_authorization_t *authorization)
 {
-    aef_sink_t *sink = context->sink;
+    a6_aef_stream_t *sink = context;
     a6_unit_registry_t unit_registry;
     if (given(row->unit_registry) &&
         a6_unit_registry_parse(row->unit_registry, &unit_registry) != A6_OK)
@@ -224,10 +208,10 @@ static const a6_first_transfer_t definition_of_subtype[] = {
 };
 
 /* Date, type and subtype (against the type and the authorization). *type is 0 when invalid. */
-static void check_action_kind(aef_context_t *context, size_t i, const a6_aef_row_t *row,
+static void check_action_kind(a6_aef_stream_t *context, size_t i, const a6_aef_row_t *row,
                               const a6_authorization_t *authorization, a6_action_type_t *type)
 {
-    aef_sink_t *sink = context->sink;
+    a6_aef_stream_t *sink = context;
     const a6_aef_table_t t3 = A6_AEF_T3_ACTIONS;
     int32_t year = context->report->reported_year;
     if (row->action_date == A6_DATE_NONE)
@@ -273,12 +257,12 @@ static void check_action_kind(aef_context_t *context, size_t i, const a6_aef_row
 }
 
 /* One party field: required (present and valid) or optional (valid when present). */
-static void check_party_field(aef_context_t *context, size_t i, const char *party, bool required,
+static void check_party_field(a6_aef_stream_t *context, size_t i, const char *party, bool required,
                               const char *rule, const char *label)
 {
     if (!given(party) && !required) return;
     if (a6_party_check(party) != A6_OK)
-        aef_fail(context->sink, A6_AEF_T3_ACTIONS, i, rule, A6_CHECK_PARTY_INVALID,
+        aef_fail(context, A6_AEF_T3_ACTIONS, i, rule, A6_CHECK_PARTY_INVALID,
                  "%s \"%s\" must be an ISO alpha-3 code%s", label, shown(party),
                  required ? " (required for this action type)" : "");
 }
@@ -291,10 +275,10 @@ static bool entity_known(const a6_aef_report_t *report, const char *name)
 }
 
 /* Parties, purpose, entity, authorization at the action date, NDC year. */
-static void check_action_fields(aef_context_t *context, size_t i, const a6_aef_row_t *row,
+static void check_action_fields(a6_aef_stream_t *context, size_t i, const a6_aef_row_t *row,
                                 const a6_authorization_t *authorization, a6_action_type_t type)
 {
-    aef_sink_t *sink = context->sink;
+    a6_aef_stream_t *sink = context;
     const a6_aef_table_t t3 = A6_AEF_T3_ACTIONS;
     a6_action_subtype_t subtype = (a6_action_subtype_t)0;
     bool to_party = a6_action_subtype_parse(row->action_subtype, &subtype) == A6_OK &&
@@ -336,23 +320,6 @@ static void check_action_fields(aef_context_t *context, size_t i, const a6_aef_r
                  (int)row->ndc_year);
 }
 
-static void check_rows(aef_context_t *context, a6_aef_table_t table)
-{
-    const a6_aef_report_t *report = context->report;
-    bool actions = table == A6_AEF_T3_ACTIONS;
-    const a6_aef_row_t *rows = actions ? report->actions : report->holdings;
-    size_t count = actions ? report->action_count : report->holding_count;
-    for (size_t i = 0; i < count; i++) {
-        const a6_aef_row_t *row = &rows[i];
-        const a6_authorization_t *authorization = check_row_block(context, table, i, row);
-        check_row_values(context, table, i, row, authorization);
-        if (!actions) continue;
-        a6_action_type_t type;
-        check_action_kind(context, i, row, authorization, &type);
-        check_action_fields(context, i, row, authorization, type);
-    }
-}
-
 /* ---- rules across rows ---- */
 
 /* Which overlap group a row belongs to (0: none, not checked). T4: every row in group 1. T3: an
@@ -378,7 +345,7 @@ static int overlap_group(a6_aef_table_t table, const a6_aef_row_t *row)
     return 0;
 }
 
-static bool block_less(const aef_context_t *context, const void *rows, size_t a, size_t b)
+static bool block_less(const a6_aef_stream_t *context, const void *rows, size_t a, size_t b)
 {
     (void)context;
     const a6_aef_row_t *row = rows;
@@ -395,144 +362,174 @@ static bool block_checkable(const a6_aef_row_t *row)
            row->first_id <= row->last_id && row->last_id <= LEDGER_SERIAL_MAX;
 }
 
-/* Sorts the group's blocks by registry and serial, then sweeps: a block starting at or before the
- * furthest end seen so far (same registry) overlaps the row that reached there. */
-static void check_overlaps(aef_context_t *context, a6_aef_table_t table, int group)
+/* Rows come in block order: a block starting at or before the furthest end seen so far in its
+ * group (same registry) overlaps the row that reached there. */
+void a6_aef_stream_block(a6_aef_stream_t *context, a6_aef_table_t table, size_t index,
+                         const a6_aef_row_t *row)
 {
-    const a6_aef_report_t *report = context->report;
+    int group = overlap_group(table, row);
+    if (group == 0 || !block_checkable(row)) return;
     bool actions = table == A6_AEF_T3_ACTIONS;
-    const a6_aef_row_t *rows = actions ? report->actions : report->holdings;
-    size_t count = actions ? report->action_count : report->holding_count;
-    size_t *order = context->order;
-    size_t used = 0;
-    for (size_t i = 0; i < count; i++)
-        if (overlap_group(table, &rows[i]) == group && block_checkable(&rows[i])) order[used++] = i;
-    sort_indices(context, rows, block_less, order, used);
-
+    a6_aef_reach_t *reach = &context->reach[actions ? 0 : 1][group];
     a6_check_t check =
         actions && group == 1 ? A6_CHECK_ALREADY_FIRST_TRANSFERRED : A6_CHECK_BLOCK_OVERLAP;
-    size_t reach_row = 0;
-    for (size_t k = 0; k < used; k++) {
-        const a6_aef_row_t *row = &rows[order[k]];
-        bool same_registry = k > 0 && strcmp(rows[reach_row].registry_id, row->registry_id) == 0;
-        if (same_registry && row->first_id <= rows[reach_row].last_id)
-            aef_fail(context->sink, table, order[k], "blocks-disjoint", check,
-                     "block %s %lld-%lld overlaps row %zu's block %lld-%lld%s", row->registry_id,
-                     (long long)row->first_id, (long long)row->last_id, reach_row,
-                     (long long)rows[reach_row].first_id, (long long)rows[reach_row].last_id,
-                     check == A6_CHECK_ALREADY_FIRST_TRANSFERRED ? ": first transferred twice"
-                                                                 : "");
-        if (!same_registry || row->last_id > rows[reach_row].last_id) reach_row = order[k];
+    bool same_registry = reach->set && strcmp(reach->registry_id, row->registry_id) == 0;
+    if (same_registry && row->first_id <= reach->last)
+        aef_fail(context, table, index, "blocks-disjoint", check,
+                 "block %s %lld-%lld overlaps row %zu's block %lld-%lld%s", row->registry_id,
+                 (long long)row->first_id, (long long)row->last_id, reach->row,
+                 (long long)reach->first, (long long)reach->last,
+                 check == A6_CHECK_ALREADY_FIRST_TRANSFERRED ? ": first transferred twice" : "");
+    if (!same_registry || row->last_id > reach->last) {
+        reach->set = true;
+        snprintf(reach->registry_id, sizeof reach->registry_id, "%s", row->registry_id);
+        reach->first = row->first_id;
+        reach->last = row->last_id;
+        reach->row = index;
     }
 }
 
-static bool authorization_row_less(const aef_context_t *context, const void *rows, size_t a,
-                                   size_t b)
+/* Totals the first transfers of each authorization in row order and reports the row at which
+ * the total first passes the authorized quantity. */
+static void total_first_transfer(a6_aef_stream_t *context, size_t i, const a6_aef_row_t *row,
+                                 size_t found, a6_action_type_t type)
 {
-    (void)rows;
-    const size_t *of = context->authorization_of[A6_AEF_T3_ACTIONS];
-    return of[a] != of[b] ? of[a] < of[b] : a < b;
+    if (found == NO_AUTHORIZATION || type != A6_ACTION_FIRST_TRANSFER ||
+        ledger_quantity_check(row->quantity_tco2e) != A6_OK)
+        return;
+    const a6_authorization_t *authorization = &context->report->authorizations[found];
+    int64_t total = (int64_t)context->first_transferred[found];
+    if (total > authorization->quantity_tco2e) return; /* reported once already */
+    total += row->quantity_tco2e;                      /* each <= 10^15, stops past the limit */
+    context->first_transferred[found] = (size_t)total;
+    if (total > authorization->quantity_tco2e)
+        aef_fail(context, A6_AEF_T3_ACTIONS, i, "first-transfers-within-authorized",
+                 A6_CHECK_AUTHORIZED_QUANTITY_EXCEEDED,
+                 "first transfers under authorization \"%s\" reach %lld t here, above the "
+                 "authorized %lld t",
+                 shown(authorization->id), (long long)total,
+                 (long long)authorization->quantity_tco2e);
 }
 
-/* Sums the first transfers of each authorization in row order and reports the row at which the
- * total first passes the authorized quantity. */
-static void check_first_transfer_totals(aef_context_t *context)
+void a6_aef_stream_row(a6_aef_stream_t *context, a6_aef_table_t table, size_t i,
+                       const a6_aef_row_t *row)
 {
-    const a6_aef_report_t *report = context->report;
-    const size_t *of = context->authorization_of[A6_AEF_T3_ACTIONS];
-    size_t *order = context->order;
-    size_t used = 0;
-    for (size_t i = 0; i < report->action_count; i++) {
-        a6_action_type_t type;
-        const a6_aef_row_t *row = &report->actions[i];
-        if (of[i] != NO_AUTHORIZATION && ledger_quantity_check(row->quantity_tco2e) == A6_OK &&
-            a6_action_type_parse(row->action_type, &type) == A6_OK &&
-            type == A6_ACTION_FIRST_TRANSFER)
-            order[used++] = i;
-    }
-    sort_indices(context, report->actions, authorization_row_less, order, used);
-
-    int64_t total = 0;
-    for (size_t k = 0; k < used; k++) {
-        size_t i = order[k];
-        if (k == 0 || of[i] != of[order[k - 1]]) total = 0;
-        const a6_authorization_t *authorization = &report->authorizations[of[i]];
-        if (total > authorization->quantity_tco2e) continue; /* reported once already */
-        total += report->actions[i].quantity_tco2e; /* each <= 10^15, stops past the limit */
-        if (total > authorization->quantity_tco2e)
-            aef_fail(context->sink, A6_AEF_T3_ACTIONS, i, "first-transfers-within-authorized",
-                     A6_CHECK_AUTHORIZED_QUANTITY_EXCEEDED,
-                     "first transfers under authorization \"%s\" reach %lld t here, above the "
-                     "authorized %lld t",
-                     shown(authorization->id), (long long)total,
-                     (long long)authorization->quantity_tco2e);
-    }
+    const a6_authorization_t *authorization = check_row_block(context, table, i, row);
+    check_row_values(context, table, i, row, authorization);
+    if (table != A6_AEF_T3_ACTIONS) return;
+    a6_action_type_t type;
+    check_action_kind(context, i, row, authorization, &type);
+    check_action_fields(context, i, row, authorization, type);
+    total_first_transfer(context, i, row,
+                         authorization ? (size_t)(authorization - context->report->authorizations)
+                                       : NO_AUTHORIZATION,
+                         type);
 }
 
 /* ---- the whole report ---- */
+
+_Static_assert(sizeof(size_t) >= sizeof(int64_t), "first transfer totals are kept in size_t");
 
 static size_t larger(size_t a, size_t b)
 {
     return a > b ? a : b;
 }
 
+size_t a6_aef_stream_work_size(const a6_aef_report_t *report)
+{
+    assert(report);
+    return 2 * report->authorization_count;
+}
+
 size_t a6_aef_work_size(const a6_aef_report_t *report)
 {
     assert(report);
-    return report->authorization_count + report->action_count + report->holding_count +
-           larger(report->action_count, report->holding_count);
+    return a6_aef_stream_work_size(report) + larger(report->action_count, report->holding_count);
 }
 
-static void link_authorizations(aef_context_t *context, a6_aef_table_t table)
+static bool tables_too_large(const a6_aef_report_t *report, bool rows)
 {
-    const a6_aef_report_t *report = context->report;
-    bool actions = table == A6_AEF_T3_ACTIONS;
-    const a6_aef_row_t *rows = actions ? report->actions : report->holdings;
-    size_t count = actions ? report->action_count : report->holding_count;
+    return (rows &&
+            (report->action_count > A6_AEF_ROWS_MAX || report->holding_count > A6_AEF_ROWS_MAX)) ||
+           report->authorization_count > A6_AEF_AUTHORIZATIONS_MAX ||
+           report->entity_count > A6_AEF_AUTHORIZATIONS_MAX;
+}
+
+static void fail_table_size(a6_aef_stream_t *stream)
+{
+    aef_fail(stream, A6_AEF_T3_ACTIONS, 0, "table-size", A6_CHECK_AEF_INCONSISTENT,
+             "a table exceeds its limit (%d rows of T3 or T4, %d of T2 or T5)", A6_AEF_ROWS_MAX,
+             A6_AEF_AUTHORIZATIONS_MAX);
+}
+
+a6_check_t a6_aef_stream_begin(a6_aef_stream_t *stream, const a6_aef_report_t *report, size_t *work,
+                               a6_aef_failure_t *failures, size_t failures_max)
+{
+    assert(stream && report);
+    assert(failures || failures_max == 0);
+    memset(stream, 0, sizeof *stream);
+    stream->report = report;
+    stream->failures = failures;
+    stream->failures_max = failures_max;
+    if (tables_too_large(report, false)) {
+        fail_table_size(stream);
+        return A6_CHECK_AEF_INCONSISTENT;
+    }
+    assert(report->authorizations || report->authorization_count == 0);
+    assert(report->entities || report->entity_count == 0);
+    assert(work || report->authorization_count == 0);
+    if (work) { /* no arithmetic on a NULL work (allowed only when it needs no entries) */
+        stream->sorted_authorizations = work;
+        stream->first_transferred = work + report->authorization_count;
+        for (size_t i = 0; i < report->authorization_count; i++)
+            stream->first_transferred[i] = 0;
+    }
+    check_authorizations(stream);
+    return A6_OK;
+}
+
+a6_check_t a6_aef_stream_end(a6_aef_stream_t *stream, size_t *failure_count)
+{
+    assert(stream && failure_count);
+    *failure_count = stream->count;
+    return stream->count == 0 ? A6_OK : A6_CHECK_AEF_INCONSISTENT;
+}
+
+/* Feeds every checkable row of a table to the overlap rules in block order. */
+static void feed_blocks(a6_aef_stream_t *stream, a6_aef_table_t table, const a6_aef_row_t *rows,
+                        size_t count, size_t *order)
+{
+    size_t used = 0;
     for (size_t i = 0; i < count; i++)
-        context->authorization_of[table][i] = authorization_find(context, rows[i].authorization_id);
+        if (block_checkable(&rows[i])) order[used++] = i;
+    sort_indices(stream, rows, block_less, order, used);
+    for (size_t k = 0; k < used; k++)
+        a6_aef_stream_block(stream, table, order[k], &rows[order[k]]);
 }
 
 a6_check_t a6_aef_check(const a6_aef_report_t *report, size_t *work, a6_aef_failure_t *failures,
                         size_t failures_max, size_t *failure_count)
 {
     assert(report && failure_count);
-    assert(failures || failures_max == 0);
-    aef_sink_t sink = {failures, failures_max, 0};
-    if (report->action_count > A6_AEF_ROWS_MAX || report->holding_count > A6_AEF_ROWS_MAX ||
-        report->authorization_count > A6_AEF_AUTHORIZATIONS_MAX ||
-        report->entity_count > A6_AEF_AUTHORIZATIONS_MAX) {
-        aef_fail(&sink, A6_AEF_T3_ACTIONS, 0, "table-size", A6_CHECK_AEF_INCONSISTENT,
-                 "a table exceeds its limit (%d rows of T3 or T4, %d of T2 or T5)", A6_AEF_ROWS_MAX,
-                 A6_AEF_AUTHORIZATIONS_MAX);
-        *failure_count = sink.count;
-        return A6_CHECK_AEF_INCONSISTENT;
+    a6_aef_stream_t stream;
+    if (tables_too_large(report, true)) {
+        memset(&stream, 0, sizeof stream);
+        stream.failures = failures;
+        stream.failures_max = failures_max;
+        fail_table_size(&stream);
+        return a6_aef_stream_end(&stream, failure_count);
     }
-    assert(report->authorizations || report->authorization_count == 0);
-    assert(report->entities || report->entity_count == 0);
     assert(report->actions || report->action_count == 0);
     assert(report->holdings || report->holding_count == 0);
     assert(work || a6_aef_work_size(report) == 0);
-
-    aef_context_t context = {.report = report, .sink = &sink};
-    if (work) { /* no arithmetic on a NULL work (allowed only when it needs no entries) */
-        context.sorted_authorizations = work;
-        context.authorization_of[A6_AEF_T3_ACTIONS] = work + report->authorization_count;
-        context.authorization_of[A6_AEF_T4_HOLDINGS] =
-            context.authorization_of[A6_AEF_T3_ACTIONS] + report->action_count;
-        context.order = context.authorization_of[A6_AEF_T4_HOLDINGS] + report->holding_count;
-    }
-
-    check_authorizations(&context);
-    link_authorizations(&context, A6_AEF_T3_ACTIONS);
-    link_authorizations(&context, A6_AEF_T4_HOLDINGS);
-    check_rows(&context, A6_AEF_T3_ACTIONS);
-    check_rows(&context, A6_AEF_T4_HOLDINGS);
-    for (int group = 1; group <= 3; group++)
-        check_overlaps(&context, A6_AEF_T3_ACTIONS, group);
-    check_overlaps(&context, A6_AEF_T4_HOLDINGS, 1);
-    check_first_transfer_totals(&context);
-
-    *failure_count = sink.count;
-    return sink.count == 0 ? A6_OK : A6_CHECK_AEF_INCONSISTENT;
+    if (a6_aef_stream_begin(&stream, report, work, failures, failures_max) != A6_OK)
+        return a6_aef_stream_end(&stream, failure_count);
+    for (size_t i = 0; i < report->action_count; i++)
+        a6_aef_stream_row(&stream, A6_AEF_T3_ACTIONS, i, &report->actions[i]);
+    for (size_t i = 0; i < report->holding_count; i++)
+        a6_aef_stream_row(&stream, A6_AEF_T4_HOLDINGS, i, &report->holdings[i]);
+    size_t *order = work ? work + a6_aef_stream_work_size(report) : NULL;
+    feed_blocks(&stream, A6_AEF_T3_ACTIONS, report->actions, report->action_count, order);
+    feed_blocks(&stream, A6_AEF_T4_HOLDINGS, report->holdings, report->holding_count, order);
+    return a6_aef_stream_end(&stream, failure_count);
 }

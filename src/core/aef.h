@@ -5,6 +5,7 @@
 #ifndef A6_CORE_AEF_H
 #define A6_CORE_AEF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,7 +69,8 @@ typedef struct a6_aef_failure {
     char message[A6_AEF_MESSAGE_SIZE]; /* lowercase; names the field and what was expected */
 } a6_aef_failure_t;
 
-/* Entries of working memory a6_aef_check needs: 2 * max(action_count, holding_count). */
+/* Entries of working memory a6_aef_check needs: 2 * authorization_count (sorted T2 and the
+ * first transfer totals) + max(action_count, holding_count) (block order). */
 size_t a6_aef_work_size(const a6_aef_report_t *report);
 
 /* Checks the whole report and reports EVERY failure:
@@ -100,5 +102,42 @@ size_t a6_aef_work_size(const a6_aef_report_t *report);
  * "table-size"). Cost: rows * authorizations string compares plus O(rows log rows). */
 a6_check_t a6_aef_check(const a6_aef_report_t *report, size_t *work, a6_aef_failure_t *failures,
                         size_t failures_max, size_t *failure_count);
+
+/* ---- the same rules fed one row at a time, for reports too large to hold in memory ----
+ * begin (checks T2), then every T3 row and every T4 row in table order (row rules; first
+ * transfers are totalled per authorization in this order), then every row of each table again in
+ * block order (registry ID, first ID, last ID, then row index) for the overlap rules, then end.
+ * Rows are borrowed for the call only. The report gives T2, T5 and the reported year (its rows and
+ * row counts are not used). Failures are the same as a6_aef_check's, possibly in another order. */
+
+typedef struct a6_aef_reach { /* the furthest block of an overlap group so far */
+    bool set;
+    char registry_id[8];
+    int64_t first, last;
+    size_t row;
+} a6_aef_reach_t;
+
+typedef struct a6_aef_stream { /* fields are private */
+    const a6_aef_report_t *report;
+    a6_aef_failure_t *failures;
+    size_t failures_max;
+    size_t count;
+    size_t *sorted_authorizations; /* authorization_count entries */
+    size_t *first_transferred;     /* authorization_count totals (t, a 64-bit size_t) */
+    a6_aef_reach_t reach[2][4];    /* [T3, T4][overlap group] */
+} a6_aef_stream_t;
+
+/* Entries of working memory the stream needs: 2 * authorization_count. */
+size_t a6_aef_stream_work_size(const a6_aef_report_t *report);
+/* Starts a check and runs the T2 rules. Returns A6_CHECK_AEF_INCONSISTENT (one failure, rule
+ * "table-size") when T2 or T5 exceed their limits, A6_OK otherwise. */
+a6_check_t a6_aef_stream_begin(a6_aef_stream_t *stream, const a6_aef_report_t *report,
+                               size_t *work, a6_aef_failure_t *failures, size_t failures_max);
+void a6_aef_stream_row(a6_aef_stream_t *stream, a6_aef_table_t table, size_t index,
+                       const a6_aef_row_t *row);
+void a6_aef_stream_block(a6_aef_stream_t *stream, a6_aef_table_t table, size_t index,
+                         const a6_aef_row_t *row);
+/* The total of failures in *failure_count; A6_OK when none. */
+a6_check_t a6_aef_stream_end(a6_aef_stream_t *stream, size_t *failure_count);
 
 #endif

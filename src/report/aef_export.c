@@ -80,18 +80,12 @@ typedef struct report {
     size_t authorization_count;
     const char **entities;
     size_t entity_count;
-    a6_aef_row_t *actions;
-    size_t action_count, action_capacity;
-    a6_aef_row_t *holdings;
-    size_t holding_count, holding_capacity;
 } report_t;
 
 static void report_release(report_t *r)
 {
     free(r->authorizations);
     free(r->entities);
-    free(r->actions);
-    free(r->holdings);
     intern_release(&r->strings);
 }
 
@@ -246,91 +240,104 @@ static db_stmt_t *holdings_query(db_t *db, const report_t *r, db_error_t *err)
     return stmt;
 }
 
-static bool rows_reserve(a6_aef_row_t **rows, size_t count, size_t *capacity)
-{
-    if (count < *capacity) return true;
-    size_t grown = *capacity ? *capacity * 2 : 1024;
-    a6_aef_row_t *bigger = realloc(*rows, grown * sizeof *bigger);
-    if (!bigger) return false;
-    *rows = bigger;
-    *capacity = grown;
-    return true;
-}
-
 static void progress(FILE *out, const char *what, size_t done)
 {
     if (out && done % PROGRESS_EVERY == 0) fprintf(out, "\r%s: %zu rows", what, done), fflush(out);
 }
 
-static const char *label_of(report_t *r, db_stmt_t *stmt, int column)
+/* A T3 row as the checks see it: strings borrowed from the statement until its next step. */
+static a6_aef_row_t action_from(const report_t *r, db_stmt_t *stmt, char *label, size_t size)
 {
-    char label[32];
-    itmo_authorization_label(&r->registry, db_column_int64(stmt, column), label, sizeof label);
-    return intern(&r->strings, label, &r->failed);
+    itmo_authorization_label(&r->registry, db_column_int64(stmt, 4), label, size);
+    return (a6_aef_row_t){.action_date = column_date(stmt, 0),
+                          .action_type = column_text(stmt, 1),
+                          .action_subtype = column_text(stmt, 2),
+                          .approach_id = column_text(stmt, 3),
+                          .authorization_id = label,
+                          .first_transferring_party = column_text(stmt, 5),
+                          .registry_id = column_text(stmt, 6),
+                          .first_id = db_column_int64(stmt, 7),
+                          .last_id = db_column_int64(stmt, 8),
+                          .unit_registry = column_text(stmt, 9),
+                          .quantity_tco2e = db_column_int64(stmt, 10),
+                          .mitigation_type = column_text(stmt, 11),
+                          .vintage = (int32_t)db_column_int64(stmt, 12),
+                          .transferring_party = column_text(stmt, 13),
+                          .acquiring_party = column_text(stmt, 14),
+                          .purpose = column_text(stmt, 15),
+                          .using_party = column_text(stmt, 16),
+                          .using_entity = column_text(stmt, 17),
+                          .ndc_year = (int32_t)db_column_int64(stmt, 18)};
 }
 
-static int load_actions(db_t *db, report_t *r, FILE *out, db_error_t *err)
+/* Pass 1 over T3 in table order: the rules of each row. */
+static int check_actions(db_t *db, report_t *r, a6_aef_stream_t *stream, FILE *out, size_t *count,
+                         db_error_t *err)
 {
     db_stmt_t *stmt = actions_query(db, r, err);
     if (!stmt) return DB_ERROR;
     int rc;
+    *count = 0;
     while ((rc = db_step(stmt, err)) == DB_ROW) {
-        if (!rows_reserve(&r->actions, r->action_count, &r->action_capacity)) {
-            db_reset(stmt);
-            return db_error_set(err, DB_ERROR, "out of memory");
-        }
-        a6_aef_row_t *row = &r->actions[r->action_count++];
-        intern_t *s = &r->strings;
-        *row =
-            (a6_aef_row_t){.action_date = column_date(stmt, 0),
-                           .action_type = intern(s, column_text(stmt, 1), &r->failed),
-                           .action_subtype = intern(s, column_text(stmt, 2), &r->failed),
-                           .approach_id = intern(s, column_text(stmt, 3), &r->failed),
-                           .authorization_id = label_of(r, stmt, 4),
-                           .first_transferring_party = intern(s, column_text(stmt, 5), &r->failed),
-                           .registry_id = intern(s, column_text(stmt, 6), &r->failed),
-                           .first_id = db_column_int64(stmt, 7),
-                           .last_id = db_column_int64(stmt, 8),
-                           .unit_registry = intern(s, column_text(stmt, 9), &r->failed),
-                           .quantity_tco2e = db_column_int64(stmt, 10),
-                           .mitigation_type = intern(s, column_text(stmt, 11), &r->failed),
-                           .vintage = (int32_t)db_column_int64(stmt, 12),
-                           .transferring_party = intern(s, column_text(stmt, 13), &r->failed),
-                           .acquiring_party = intern(s, column_text(stmt, 14), &r->failed),
-                           .purpose = intern(s, column_text(stmt, 15), &r->failed),
-                           .using_party = intern(s, column_text(stmt, 16), &r->failed),
-                           .using_entity = intern(s, column_text(stmt, 17), &r->failed),
-                           .ndc_year = (int32_t)db_column_int64(stmt, 18)};
-        progress(out, "checking T3 actions", r->action_count);
+        char label[32];
+        a6_aef_row_t row = action_from(r, stmt, label, sizeof label);
+        a6_aef_stream_row(stream, A6_AEF_T3_ACTIONS, (*count)++, &row);
+        progress(out, "checking T3 actions", *count);
     }
     db_reset(stmt);
     return rc < 0 ? rc : 0;
 }
 
-static int load_holdings(db_t *db, report_t *r, db_error_t *err)
+/* Pass 2 over T3 in block order (registry, first, last, then row number): overlaps. */
+static int check_action_blocks(db_t *db, const report_t *r, a6_aef_stream_t *stream,
+                               db_error_t *err)
+{
+    static const char sql[] =
+        "SELECT registry_id, first_serial, last_serial, action_type, n FROM ("
+        "SELECT registry_id, first_serial, last_serial, action_type, "
+        "ROW_NUMBER() OVER (ORDER BY action_date, id) - 1 AS n FROM aef_actions "
+        "WHERE action_date BETWEEN ? AND ?) AS numbered "
+        "ORDER BY registry_id, first_serial, last_serial, n";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, r->first_day);
+    db_bind_text(stmt, 2, r->last_day);
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW) {
+        a6_aef_row_t row = {.registry_id = column_text(stmt, 0),
+                            .first_id = db_column_int64(stmt, 1),
+                            .last_id = db_column_int64(stmt, 2),
+                            .action_type = column_text(stmt, 3)};
+        a6_aef_stream_block(stream, A6_AEF_T3_ACTIONS, (size_t)db_column_int64(stmt, 4), &row);
+    }
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
+
+/* T4 in one pass: its order (serials of this registry's blocks) is also its block order. */
+static int check_holdings(db_t *db, report_t *r, a6_aef_stream_t *stream, size_t *count,
+                          db_error_t *err)
 {
     db_stmt_t *stmt = holdings_query(db, r, err);
     if (!stmt) return DB_ERROR;
     int rc;
+    *count = 0;
     while ((rc = db_step(stmt, err)) == DB_ROW) {
-        if (!rows_reserve(&r->holdings, r->holding_count, &r->holding_capacity)) {
-            db_reset(stmt);
-            return db_error_set(err, DB_ERROR, "out of memory");
-        }
-        a6_aef_row_t *row = &r->holdings[r->holding_count++];
-        intern_t *s = &r->strings;
+        char label[32];
+        itmo_authorization_label(&r->registry, db_column_int64(stmt, 3), label, sizeof label);
         int64_t first = db_column_int64(stmt, 0), last = db_column_int64(stmt, 1);
-        *row =
-            (a6_aef_row_t){.first_id = first,
-                           .last_id = last,
-                           .quantity_tco2e = last - first + 1,
-                           .approach_id = intern(s, column_text(stmt, 2), &r->failed),
-                           .authorization_id = label_of(r, stmt, 3),
-                           .first_transferring_party = intern(s, column_text(stmt, 4), &r->failed),
-                           .registry_id = intern(s, column_text(stmt, 5), &r->failed),
-                           .unit_registry = intern(s, column_text(stmt, 6), &r->failed),
-                           .mitigation_type = intern(s, column_text(stmt, 7), &r->failed),
-                           .vintage = (int32_t)db_column_int64(stmt, 8)};
+        a6_aef_row_t row = {.first_id = first,
+                            .last_id = last,
+                            .quantity_tco2e = last - first + 1,
+                            .approach_id = column_text(stmt, 2),
+                            .authorization_id = label,
+                            .first_transferring_party = column_text(stmt, 4),
+                            .registry_id = column_text(stmt, 5),
+                            .unit_registry = column_text(stmt, 6),
+                            .mitigation_type = column_text(stmt, 7),
+                            .vintage = (int32_t)db_column_int64(stmt, 8)};
+        a6_aef_stream_row(stream, A6_AEF_T4_HOLDINGS, *count, &row);
+        a6_aef_stream_block(stream, A6_AEF_T4_HOLDINGS, (*count)++, &row);
     }
     db_reset(stmt);
     return rc < 0 ? rc : 0;
@@ -341,33 +348,33 @@ static const char *table_name(a6_aef_table_t table)
     return table == A6_AEF_T2_AUTHORIZATIONS ? "T2" : table == A6_AEF_T3_ACTIONS ? "T3" : "T4";
 }
 
-/* Loads every table and runs the consistency checks into outcome. */
+/* Runs the consistency checks over every table, streaming T3 and T4 from the database. */
 static int check_report(db_t *db, report_t *r, FILE *out, aef_export_outcome_t *outcome,
                         db_error_t *err)
 {
     int rc;
-    if ((rc = load_authorizations(db, r, err)) < 0 || (rc = load_entities(db, r, err)) < 0 ||
-        (rc = load_actions(db, r, out, err)) < 0 || (rc = load_holdings(db, r, err)) < 0)
+    if ((rc = load_authorizations(db, r, err)) < 0 || (rc = load_entities(db, r, err)) < 0)
         return rc;
     if (r->failed) return db_error_set(err, DB_ERROR, "out of memory");
     a6_aef_report_t report = {.reported_year = r->year,
                               .authorizations = r->authorizations,
                               .authorization_count = r->authorization_count,
                               .entities = r->entities,
-                              .entity_count = r->entity_count,
-                              .actions = r->actions,
-                              .action_count = r->action_count,
-                              .holdings = r->holdings,
-                              .holding_count = r->holding_count};
-    size_t *work = malloc((a6_aef_work_size(&report) + 1) * sizeof *work);
+                              .entity_count = r->entity_count};
+    size_t *work = malloc((a6_aef_stream_work_size(&report) + 1) * sizeof *work);
     a6_aef_failure_t *failures = malloc(FAILURES_LISTED * sizeof *failures);
     if (!work || !failures) {
         free(work);
         free(failures);
         return db_error_set(err, DB_ERROR, "out of memory");
     }
-    size_t count = 0;
-    a6_check_t check = a6_aef_check(&report, work, failures, FAILURES_LISTED, &count);
+    a6_aef_stream_t stream;
+    size_t actions = 0, holdings = 0, count = 0;
+    if (a6_aef_stream_begin(&stream, &report, work, failures, FAILURES_LISTED) == A6_OK &&
+        (rc = check_actions(db, r, &stream, out, &actions, err)) == 0 &&
+        (rc = check_action_blocks(db, r, &stream, err)) == 0)
+        rc = check_holdings(db, r, &stream, &holdings, err);
+    a6_check_t check = a6_aef_stream_end(&stream, &count);
     free(work);
     outcome->failure_count = count;
     outcome->failures = json_array();
@@ -379,7 +386,8 @@ static int check_report(db_t *db, report_t *r, FILE *out, aef_export_outcome_t *
                       (int)failures[i].check, "check", a6_check_name(failures[i].check), "message",
                       failures[i].message));
     free(failures);
-    if (out && r->action_count >= PROGRESS_EVERY) fputc('\n', out);
+    if (out && actions >= PROGRESS_EVERY) fputc('\n', out);
+    if (rc < 0) return rc;
     if (check != A6_OK) {
         outcome->check = A6_CHECK_AEF_INCONSISTENT;
         outcome->field = "report";
@@ -668,11 +676,6 @@ int aef_export(db_t *db, const aef_export_options_t *options, aef_export_outcome
     int rc = report_open(db, options->year, &r, err);
     if (rc == 0) rc = check_report(db, &r, options->progress, outcome, err);
     outcome->holdings_frozen = r.frozen;
-    /* The check pass's rows are no longer needed: free them before writing. */
-    free(r.actions);
-    r.actions = NULL;
-    free(r.holdings);
-    r.holdings = NULL;
     if (rc < 0 || outcome->check != A6_OK) {
         report_release(&r);
         return rc;

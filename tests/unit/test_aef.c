@@ -502,6 +502,76 @@ static void authorizations_table(void **state)
     assert_int_equal(run(&f, FAILURES_MAX), A6_OK);
 }
 
+/* Block order of a table's rows (registry, first, last, index), by insertion sort. */
+static void block_order(const a6_aef_row_t *rows, size_t count, size_t *order)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t j = i;
+        while (j > 0) {
+            const a6_aef_row_t *a = &rows[order[j - 1]], *b = &rows[i];
+            int c = strcmp(a->registry_id, b->registry_id);
+            bool after =
+                c > 0 || (c == 0 && (a->first_id > b->first_id ||
+                                     (a->first_id == b->first_id && a->last_id > b->last_id)));
+            if (!after) break;
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+}
+
+/* The streaming check finds exactly the failures of the whole-report check. */
+static void streaming_matches_whole_report(void **state)
+{
+    (void)state;
+    fixture_t f;
+    fixture_init(&f);
+    f.actions[2].first_id = 2500; /* first transfer overlapping row 1's */
+    f.actions[2].quantity_tco2e = 1501;
+    f.actions[5].action_type = "cancellation"; /* misspelled */
+    f.actions[4].first_id = 6001;
+    f.holdings[1].first_id = 4500; /* holdings overlap */
+    f.holdings[1].authorization_id = f.holdings[0].authorization_id;
+    f.holdings[1].vintage = 2023;
+    f.holdings[1].quantity_tco2e = 6500 - 4500 + 1;
+    assert_int_equal(run(&f, FAILURES_MAX), A6_CHECK_AEF_INCONSISTENT);
+    size_t whole = f.failure_count;
+    assert_true(whole >= 3);
+    a6_aef_failure_t expected[FAILURES_MAX];
+    memcpy(expected, f.failures, sizeof expected);
+
+    size_t work[4], order[7], count = 0;
+    a6_aef_failure_t streamed[FAILURES_MAX];
+    a6_aef_stream_t stream;
+    assert_int_equal(a6_aef_stream_begin(&stream, &f.report, work, streamed, FAILURES_MAX), A6_OK);
+    for (size_t i = 0; i < f.report.action_count; i++)
+        a6_aef_stream_row(&stream, A6_AEF_T3_ACTIONS, i, &f.actions[i]);
+    for (size_t i = 0; i < f.report.holding_count; i++)
+        a6_aef_stream_row(&stream, A6_AEF_T4_HOLDINGS, i, &f.holdings[i]);
+    block_order(f.actions, f.report.action_count, order);
+    for (size_t k = 0; k < f.report.action_count; k++)
+        a6_aef_stream_block(&stream, A6_AEF_T3_ACTIONS, order[k], &f.actions[order[k]]);
+    block_order(f.holdings, f.report.holding_count, order);
+    for (size_t k = 0; k < f.report.holding_count; k++)
+        a6_aef_stream_block(&stream, A6_AEF_T4_HOLDINGS, order[k], &f.holdings[order[k]]);
+    assert_int_equal(a6_aef_stream_end(&stream, &count), A6_CHECK_AEF_INCONSISTENT);
+    assert_int_equal(count, whole);
+    for (size_t i = 0; i < whole; i++) {
+        bool found = false;
+        for (size_t j = 0; j < count && !found; j++)
+            found = streamed[j].table == expected[i].table && streamed[j].row == expected[i].row &&
+                    streamed[j].check == expected[i].check &&
+                    strcmp(streamed[j].rule, expected[i].rule) == 0;
+        if (!found)
+            fail_msg("streamed check misses T%d row %zu %s", expected[i].table, expected[i].row,
+                     expected[i].rule);
+    }
+    assert_non_null(find_failure(&f, A6_AEF_T3_ACTIONS, 2, "blocks-disjoint"));
+    assert_non_null(find_failure(&f, A6_AEF_T4_HOLDINGS, 1, "blocks-disjoint"));
+    assert_non_null(find_failure(&f, A6_AEF_T3_ACTIONS, 5, "action-type"));
+}
+
 static void table_limits(void **state)
 {
     (void)state;
@@ -513,9 +583,11 @@ static void table_limits(void **state)
                      A6_CHECK_AEF_INCONSISTENT);
     assert_int_equal(count, 1);
     assert_string_equal(f.failures[0].rule, "table-size");
-    /* the working memory covers T2, both tables and one sort of the larger one */
+    /* the working memory covers sorted T2, the first transfer totals and one sort of the larger
+     * table; the streaming check needs only the first two */
     fixture_init(&f);
-    assert_int_equal(a6_aef_work_size(&f.report), 2 + 7 + 2 + 7);
+    assert_int_equal(a6_aef_work_size(&f.report), 2 + 2 + 7);
+    assert_int_equal(a6_aef_stream_work_size(&f.report), 2 + 2);
 }
 
 int main(void)
@@ -533,6 +605,7 @@ int main(void)
         cmocka_unit_test(dates_and_revocation),
         cmocka_unit_test(parties_and_purposes),
         cmocka_unit_test(authorizations_table),
+        cmocka_unit_test(streaming_matches_whole_report),
         cmocka_unit_test(table_limits),
     };
     /* clang-format on */
