@@ -20,6 +20,8 @@ static const char authorization_usage[] =
     "[--approach CA0001] [--first-transfer-year Y] [--oimp-first-transfer DEFINITION] "
     "[--entity NAME]... [--terms TEXT] [--mitigation-type TYPE]\n"
     "       a6reg authorization decide ID --approve|--decline --role authority [--date DATE]\n"
+    "       a6reg authorization change ID --quantity N --vintages FIRST-LAST --role authority "
+    "[--date DATE]\n"
     "       a6reg authorization revoke ID --role authority [--date DATE]\n"
     "       a6reg authorization list|show ID [--json]";
 
@@ -244,6 +246,45 @@ static int decide_command(const cli_t *cli)
     return finish(cli, &result, cli_option(options, "approve") ? "authorized" : "declined");
 }
 
+static int change_command(const cli_t *cli)
+{
+    cli_option_t options[] = {CLI_OPTION("quantity", true),
+                              CLI_OPTION("vintages", true),
+                              CLI_OPTION("role", true),
+                              CLI_OPTION("date", true),
+                              {0}};
+    const char *positionals[1];
+    int count;
+    if (!cli_parse(cli, options, positionals, 1, &count, authorization_usage))
+        return CLI_EXIT_USAGE;
+    if (count != 1 || !cli_option(options, "quantity") || !cli_option(options, "vintages"))
+        return cli_usage_error(authorization_usage, "change needs ID, --quantity and --vintages");
+    int64_t id, first, last;
+    a6_role_t role;
+    int on;
+    authorization_input_t in = {.actor = cli->actor};
+    a6_check_t check = ledger_quantity_parse(cli_option(options, "quantity"), &in.quantity_tco2e);
+    if (check != A6_OK) return cli_reject(cli, check, "quantity", "a whole number of t CO2e");
+    if (!cli_parse_id(cli, positionals[0], "authorization", &id) ||
+        !parse_years(cli, cli_option(options, "vintages"), &first, &last) ||
+        !role_option(cli, options, &role) ||
+        !cli_parse_date(cli, cli_option(options, "date"), "date", &on))
+        return CLI_EXIT_REJECTED;
+    in.vintage_first = (int32_t)first;
+    in.vintage_last = (int32_t)last;
+    writer_t *w = cli_writer_open(cli);
+    if (!w) return CLI_EXIT_REJECTED;
+    authorization_result_t result;
+    authorization_change(w, &in, role, id, on, &result);
+    writer_stop(w);
+    if (result.evaluation && !cli->json && result.check != A6_OK) {
+        printf("evaluation against the policy in force:\n");
+        print_evaluation(result.evaluation);
+    }
+    json_decref(result.evaluation);
+    return finish(cli, &result, "changed authorization");
+}
+
 static int revoke_command(const cli_t *cli)
 {
     cli_option_t options[] = {CLI_OPTION("role", true), CLI_OPTION("date", true), {0}};
@@ -279,6 +320,7 @@ int cli_cmd_authorization(const cli_t *cli)
     if (strcmp(cli->argv[0], "request") == 0) return request_command(&sub);
     if (strcmp(cli->argv[0], "decide") == 0) return decide_command(&sub);
     if (strcmp(cli->argv[0], "revoke") == 0) return revoke_command(&sub);
+    if (strcmp(cli->argv[0], "change") == 0) return change_command(&sub);
     if (strcmp(cli->argv[0], "list") != 0 && strcmp(cli->argv[0], "show") != 0)
         return cli_usage_error(authorization_usage, "unknown authorization command '%s'",
                                cli->argv[0]);

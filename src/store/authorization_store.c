@@ -183,6 +183,7 @@ typedef struct activity_facts {
     char technology[LEDGER_HOLDER_MAX + 1];
     int64_t verified_tco2e;
     int64_t authorized_tco2e;
+    int64_t replaced_tco2e; /* a change: the quantity of the version it replaces */
 } activity_facts_t;
 
 static int load_facts(db_t *db, const char *ref, activity_facts_t *f, db_error_t *err)
@@ -193,7 +194,8 @@ static int load_facts(db_t *db, const char *ref, activity_facts_t *f, db_error_t
                                        "notified_tco2e, 0)), 0) FROM monitoring_periods "
                                        "WHERE activity_id = ?";
     static const char authorized_sql[] = "SELECT COALESCE(SUM(quantity), 0) FROM authorizations "
-                                         "WHERE activity_id = ? AND status = 'authorized'";
+                                         "WHERE activity_id = ? AND status = 'authorized' "
+                                         "AND revoked_on IS NULL";
     memset(f, 0, sizeof *f);
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
@@ -230,7 +232,7 @@ static a6_check_t evaluate(db_t *db, const authorization_input_t *in, const pars
                            int *rc)
 {
     static const char pending_sql[] = "SELECT COALESCE(SUM(quantity), 0) FROM authorizations "
-                                      "WHERE status = 'authorized'";
+                                      "WHERE status = 'authorized' AND revoked_on IS NULL";
     a6_ndc_t ndc;
     int found = 0;
     a6_ndc_year_t years[A6_NDC_YEARS_MAX];
@@ -241,7 +243,7 @@ static a6_check_t evaluate(db_t *db, const authorization_input_t *in, const pars
         int64_t first_transferred = 0;
         for (size_t i = 0; i < year_count; i++)
             first_transferred += years[i].first_transferred_tco2e;
-        int64_t authorized = query_int(db, pending_sql, 0, rc, err);
+        int64_t authorized = query_int(db, pending_sql, 0, rc, err) - facts->replaced_tco2e;
         int64_t still = authorized > first_transferred ? authorized - first_transferred : 0;
         if (ndc.target_year >= ndc.first_year && ndc.target_year <= ndc.last_year)
             years[ndc.target_year - ndc.first_year].first_transferred_tco2e += still;
@@ -254,7 +256,8 @@ static a6_check_t evaluate(db_t *db, const authorization_input_t *in, const pars
                                           .vintage_last = in->vintage_last,
                                           .quantity_tco2e = in->quantity_tco2e,
                                           .verified_tco2e = facts->verified_tco2e,
-                                          .authorized_tco2e = facts->authorized_tco2e,
+                                          .authorized_tco2e =
+                                              facts->authorized_tco2e - facts->replaced_tco2e,
                                           .ndc = found ? &ndc : NULL,
                                           .ndc_years = found ? years : NULL,
                                           .ndc_year_count = year_count,
@@ -512,6 +515,162 @@ void authorization_revoke(writer_t *w, const char *actor, a6_role_t role, int64_
 {
     operation_t op = {.actor = actor, .role = role, .id = id, .on = on, .result = result};
     run(w, apply_revoke, &op);
+}
+
+/* What a change needs of the version in force. */
+typedef struct current_version {
+    char status[32];
+    char ref[LEDGER_HOLDER_MAX + 1];
+    int revoked;
+    int64_t quantity;
+    int32_t version;
+    a6_purpose_t purpose;
+    int64_t issued;                    /* units issued under it */
+    int32_t issued_first, issued_last; /* their vintages (0 when none) */
+    int64_t first_transferred;
+} current_version_t;
+
+static int load_current(db_t *db, int64_t id, current_version_t *c, db_error_t *err)
+{
+    static const char sql[] = "SELECT z.status, v.ref, z.revoked_on IS NOT NULL, z.quantity, "
+                              "z.version, z.purpose FROM authorizations z "
+                              "JOIN activities v ON v.id = z.activity_id WHERE z.id = ?";
+    static const char issued_sql[] =
+        "SELECT COALESCE(SUM(quantity), 0), COALESCE(MIN(vintage), 0), "
+        "COALESCE(MAX(vintage), 0) FROM issuances "
+        "WHERE authorization_id = ?";
+    static const char transferred_sql[] = "SELECT COUNT(*) FROM first_transfers "
+                                          "WHERE authorization_id = ?";
+    memset(c, 0, sizeof *c);
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, id);
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW) {
+        snprintf(c->status, sizeof c->status, "%s", db_column_text(stmt, 0));
+        snprintf(c->ref, sizeof c->ref, "%s", db_column_text(stmt, 1));
+        c->revoked = (int)db_column_int64(stmt, 2);
+        c->quantity = db_column_int64(stmt, 3);
+        c->version = (int32_t)db_column_int64(stmt, 4);
+        a6_purpose_parse(db_column_text(stmt, 5), &c->purpose);
+    }
+    db_reset(stmt);
+    if (rc < 0 || !*c->status) return rc < 0 ? rc : 0;
+    if (!(stmt = db_prepare(db, issued_sql, err))) return DB_ERROR;
+    db_bind_int64(stmt, 1, id);
+    if ((rc = db_step(stmt, err)) == DB_ROW) {
+        c->issued = db_column_int64(stmt, 0);
+        c->issued_first = (int32_t)db_column_int64(stmt, 1);
+        c->issued_last = (int32_t)db_column_int64(stmt, 2);
+    }
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    c->first_transferred = query_int(db, transferred_sql, id, &rc, err);
+    return rc;
+}
+
+/* A new version of an authorization in force: re-evaluated against the policy as if it replaced
+ * the current version, refused once any unit was first transferred (4033), below what was issued
+ * under it (4020) or leaving issued vintages outside the new timeframe (4021). */
+static int apply_change(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char sql[] = "UPDATE authorizations SET version = ?, quantity = ?, "
+                              "timeframe_first = ?, timeframe_last = ?, evaluation = ?, "
+                              "policy_version = ?, decided_by = ?, decided_on = ? WHERE id = ?";
+    operation_t *op = context;
+    const authorization_input_t *in = op->input;
+    if (op->role != ROLE_AUTHORITY)
+        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "changes: authority");
+    if (op->on == A6_DATE_NONE) return reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
+    current_version_t current;
+    int rc = load_current(db, op->id, &current, err);
+    if (rc < 0) return rc;
+    if (!*current.status)
+        return reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization", NULL);
+    if (strcmp(current.status, "authorized") != 0 || current.revoked)
+        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
+                      "only an authorization in force changes");
+    if (current.first_transferred)
+        return reject(op->result, A6_CHECK_UNITS_FIRST_TRANSFERRED, "authorization", NULL);
+    if (in->quantity_tco2e < current.issued)
+        return reject(op->result, A6_CHECK_AUTHORIZED_QUANTITY_EXCEEDED, "quantity",
+                      "below the units already issued under it");
+    if (current.issued &&
+        (current.issued_first < in->vintage_first || current.issued_last > in->vintage_last))
+        return reject(op->result, A6_CHECK_VINTAGE_OUTSIDE_TIMEFRAME, "vintages",
+                      "units already issued under it would fall outside");
+    json_t *body;
+    int64_t policy_version;
+    if ((rc = load_policy(db, &body, &policy_version, err)) < 0) return rc;
+    parsed_policy_t parsed;
+    if (!body || parse_policy(body, &parsed) != A6_OK) {
+        json_decref(body);
+        return reject(op->result, A6_CHECK_POLICY_INVALID, "policy", "no policy is in force");
+    }
+    activity_facts_t facts;
+    if ((rc = load_facts(db, current.ref, &facts, err)) < 0) {
+        json_decref(body);
+        return rc;
+    }
+    facts.replaced_tco2e = current.quantity;
+    authorization_input_t change = *in;
+    change.ref = current.ref;
+    change.purpose = current.purpose;
+    json_t *evaluation = NULL;
+    a6_check_t check = evaluate(db, &change, &parsed, &facts, &evaluation, err, &rc);
+    json_decref(body);
+    if (rc < 0) {
+        json_decref(evaluation);
+        return rc;
+    }
+    op->result->evaluation = evaluation;
+    if (check != A6_OK) {
+        snprintf(op->result->message, sizeof op->result->message, "refused by the policy: %s",
+                 a6_check_name(check));
+        op->result->check = check;
+        op->result->field = "policy";
+        return WRITER_REJECTED;
+    }
+    char *text = json_dumps(evaluation, JSON_COMPACT), on[A6_DATE_TEXT_SIZE];
+    a6_date_format(op->on, on);
+    db_stmt_t *stmt = text ? db_prepare(db, sql, err) : NULL;
+    if (!stmt) {
+        free(text);
+        return text ? DB_ERROR : db_error_set(err, DB_ERROR, "out of memory");
+    }
+    db_bind_int64(stmt, 1, current.version + 1);
+    db_bind_int64(stmt, 2, in->quantity_tco2e);
+    db_bind_int64(stmt, 3, in->vintage_first);
+    db_bind_int64(stmt, 4, in->vintage_last);
+    db_bind_text(stmt, 5, text);
+    db_bind_int64(stmt, 6, policy_version);
+    db_bind_text(stmt, 7, op->actor);
+    db_bind_text(stmt, 8, on);
+    db_bind_int64(stmt, 9, op->id);
+    rc = db_step_done(stmt, err);
+    free(text);
+    if (rc < 0) return rc;
+    json_t *payload = json_pack(
+        "{sI sI sI sI sI ss}", "version", (json_int_t)current.version + 1, "previous_quantity",
+        (json_int_t)current.quantity, "quantity", (json_int_t)in->quantity_tco2e, "vintage_first",
+        (json_int_t)in->vintage_first, "vintage_last", (json_int_t)in->vintage_last, "on", on);
+    if ((rc = ledger_audit(db, state, op->actor, "authorization.change", "authorization", op->id,
+                           payload, err)) < 0)
+        return rc;
+    op->result->id = op->id;
+    return WRITER_ACCEPTED;
+}
+
+void authorization_change(writer_t *w, const authorization_input_t *in, a6_role_t role, int64_t id,
+                          a6_date_t on, authorization_result_t *result)
+{
+    operation_t op = {
+        .actor = in->actor, .role = role, .input = in, .id = id, .on = on, .result = result};
+    run(w, apply_change, &op);
+    if (result->store_error < 0 && result->evaluation) {
+        json_decref(result->evaluation);
+        result->evaluation = NULL;
+    }
 }
 
 static json_t *row_json(db_stmt_t *stmt)

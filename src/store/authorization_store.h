@@ -61,6 +61,14 @@ void authorization_decide(writer_t *w, const char *actor, a6_role_t role, int64_
 void authorization_revoke(writer_t *w, const char *actor, a6_role_t role, int64_t id, a6_date_t on,
                           authorization_result_t *result);
 
+/* The authority changes an authorization in force into its next version (in->quantity_tco2e,
+ * in->vintage_first, in->vintage_last; the purpose stays): re-evaluated against the policy as if
+ * replacing the current version (every rule's result in result->evaluation, caller releases),
+ * and refused 4033 once any unit under it was first transferred, 4020 below the units issued
+ * under it, 4021 when their vintages would leave the timeframe. */
+void authorization_change(writer_t *w, const authorization_input_t *in, a6_role_t role, int64_t id,
+                          a6_date_t on, authorization_result_t *result);
+
 /* All authorizations, or one (NULL with err->code 0 when unknown). */
 json_t *authorization_query_all(db_t *db, db_error_t *err);
 json_t *authorization_query(db_t *db, int64_t id, db_error_t *err);

@@ -476,6 +476,34 @@ static int record_block(db_t *db, ledger_state_t *state, const ledger_request_t 
     return action_insert(db, state, r->actor, &row, err);
 }
 
+/* The AEF meaning of a retirement or cancellation given no --action: by the account the units
+ * go to (OMGE, share of proceeds, voluntary cancellation), else a retirement is a Voluntary
+ * Cancellation and a cancellation an "Other cancellation". */
+static int default_action(db_t *db, const ledger_request_t *r, a6_itmo_action_t *action,
+                          db_error_t *err)
+{
+    static const char sql[] = "SELECT type FROM accounts WHERE id = ?";
+    memset(action, 0, sizeof *action);
+    action->type = A6_ACTION_VOLUNTARY_CANCELLATION;
+    if (r->tx_type == LEDGER_TX_RETIRE) return 0;
+    action->type = A6_ACTION_CANCELLATION;
+    action->subtype = A6_SUBTYPE_OTHER_CANCELLATION;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, r->to);
+    int rc = db_step(stmt, err);
+    ledger_account_type_t type = 0;
+    if (rc == DB_ROW) ledger_account_type_parse(db_column_text(stmt, 0), &type);
+    db_reset(stmt);
+    if (type == LEDGER_ACCOUNT_OMGE) action->subtype = A6_SUBTYPE_OMGE_VOLUNTARY;
+    if (type == LEDGER_ACCOUNT_SHARE_OF_PROCEEDS) action->subtype = A6_SUBTYPE_AF_VOLUNTARY;
+    if (type == LEDGER_ACCOUNT_VOLUNTARY_CANCELLATION) {
+        action->type = A6_ACTION_VOLUNTARY_CANCELLATION;
+        action->subtype = 0;
+    }
+    return rc < 0 ? rc : 0;
+}
+
 int itmo_after_move(db_t *db, ledger_state_t *state, const ledger_request_t *r,
                     ledger_result_t *result, db_error_t *err)
 {
@@ -498,10 +526,8 @@ int itmo_after_move(db_t *db, ledger_state_t *state, const ledger_request_t *r,
             return refuse(result, A6_CHECK_ENTITY_NOT_FOUND, "article6.using_entity",
                           given->using_entity);
     }
-    a6_itmo_action_t action = {
-        .type = r->tx_type == LEDGER_TX_RETIRE ? A6_ACTION_VOLUNTARY_CANCELLATION
-                                               : A6_ACTION_CANCELLATION,
-        .subtype = r->tx_type == LEDGER_TX_CANCEL ? A6_SUBTYPE_OTHER_CANCELLATION : 0};
+    a6_itmo_action_t action;
+    if ((rc = default_action(db, r, &action, err)) < 0) return rc;
     if (given) {
         action.type = given->action;
         action.subtype = given->subtype;

@@ -69,6 +69,11 @@ check "the JCM project's authorization is requested" 1 "$auth"
 refused "units cannot be issued under an authorization not yet decided (4023)" 4023 issue --to 1 --quantity 1 --vintage 2026 --authorization "$auth"
 "$a6reg" authorization decide "$auth" --approve --role authority --date 2026-07-15 >/dev/null
 check "the authority authorizes it" authorized "$("$a6reg" authorization show "$auth" | json 'd["status"]')"
+refused "a change is evaluated again: 600 t is above the share (4014)" 4014 authorization change "$auth" --quantity 600 --vintages 2026-2030 --role authority
+reject "only the authority changes an authorization (7001)" 7001 authorization change "$auth" --quantity 500 --vintages 2026-2029 --role participant
+"$a6reg" authorization change "$auth" --quantity 500 --vintages 2026-2029 --role authority --date 2026-07-16 >/dev/null
+check "a change before any first transfer makes version 2" "2 2026 - 2029" \
+    "$("$a6reg" authorization show "$auth" | json 'str(d["version"]) + " " + d["timeframe"]')"
 
 "$a6reg" monitoring request "$period" --date 2026-07-20 >/dev/null
 "$a6reg" monitoring notify "$period" --total 500 --allocate "host:Government of Viet Nam:100" \
@@ -107,6 +112,20 @@ check "a cancellation for OMGE is accepted" 0 $?
 check "first transfers are never repeated: two CA entries, 350 t" "2|350" \
     "$(sqlite3 "$A6REG_DB" "SELECT COUNT(*), SUM(quantity) FROM first_transfers")"
 refused "revoking after a first transfer is 4033" 4033 authorization revoke "$auth" --role authority
+refused "changing after a first transfer is 4033" 4033 authorization change "$auth" --quantity 450 --vintages 2026-2029 --role authority
+"$a6reg" activity add --ref VN103 --kind project --title "Biogas" --technology solar-pv --sector energy >/dev/null
+for step in "submit participant" "start_validation auditor" "validate auditor" "register committee"; do
+    set -- $step
+    "$a6reg" activity advance VN103 "$1" --role "$2" --date 2026-02-10 >/dev/null || not_ok "VN103 $1"
+done
+period3=$("$a6reg" monitoring add VN103 --start 2026-02-10 --end 2026-08-31 --claimed 100 --date 2026-09-05 | cut -d' ' -f2)
+"$a6reg" monitoring verify "$period3" --verified 100 --date 2026-09-10 >/dev/null
+auth2=$("$a6reg" --json authorization request VN103 --quantity 50 --vintages 2026-2030 --purpose NDC | json 'd["id"]')
+"$a6reg" authorization decide "$auth2" --approve --role authority --date 2026-09-15 >/dev/null
+"$a6reg" authorization revoke "$auth2" --role authority --date 2026-11-01 >/dev/null
+check "an authorization with nothing first transferred can be revoked" "2026-11-01" \
+    "$("$a6reg" authorization show "$auth2" | json 'd["revoked_on"]')"
+refused "no unit is issued under a revoked authorization (4024)" 4024 issue --to 1 --quantity 1 --vintage 2026 --authorization "$auth2"
 
 # NDC balance, by hand: F(2026) = 300 (partner share) + 50 (OIMP use) = 350, U(2026) = 0, so
 # adjusted 2026 emissions are 300,000,000 + 350 = 300,000,350, 9,999,650 below the trajectory.
@@ -143,21 +162,23 @@ def t4(first, last):
             last - first + 1, None, "Emission reductions", 2026, "ITMO CA0001-VNM01-VNM-%d-%d-2026" % (first, last)]
 T4 = [t4(6, 100), t4(151, 200)]
 T1 = ["VNM", "1.0", 2026, None, None, None, 2021, 2030, None]
-T2 = ["VNM01-A1", "2026-07-15", "CA0001", 1, 500, "t CO2 eq", None, None, "energy", "solar-pv",
-      "NDC and OIMP", "JPN", "Japan Airlines Co", "Yes", "2026 - 2030", "JCM rules of implementation", None,
+T2 = ["VNM01-A1", "2026-07-16", "CA0001", 2, 500, "t CO2 eq", None, None, "energy", "solar-pv",
+      "NDC and OIMP", "JPN", "Japan Airlines Co", "Yes", "2026 - 2029", "JCM rules of implementation", None,
       "use or cancellation", "activity VN101"]
+T2_REVOKED = ["VNM01-A2", "2026-09-15", "CA0001", 1, 50, "t CO2 eq", None, None, "energy", "solar-pv", "NDC",
+      "JPN", None, "No", "2026 - 2030", None, None, None, "activity VN103; revoked on 2026-11-01"]
 T5 = ["2026-01-05", "Japan Airlines Co", "JPN", "JP-1234567", "CA0001", "CORSIA offsetting only", None, None]
 PY
 cat >"$work/xlsx.py" <<'PY'
 import sys, openpyxl
 sys.path.insert(0, sys.argv[2])
-from expected import T1, T2, T3, T3_HEADER, T4, T5
+from expected import T1, T2, T2_REVOKED, T3, T3_HEADER, T4, T5
 book = openpyxl.load_workbook(sys.argv[1], read_only=True)
 def rows(title):
     return [list(r) for r in book[title].iter_rows(values_only=True)]
 assert book.sheetnames == ["T1 Submission", "T2 Authorizations", "T3 Actions", "T4 Holdings",
                            "T5 Authorized entities"], book.sheetnames
-for title, expected in (("T1 Submission", [T1]), ("T2 Authorizations", [T2]), ("T4 Holdings", T4),
+for title, expected in (("T1 Submission", [T1]), ("T2 Authorizations", [T2, T2_REVOKED]), ("T4 Holdings", T4),
                         ("T5 Authorized entities", [T5])):
     got = rows(title)[1:]
     assert got == expected, (title, got, expected)
@@ -207,6 +228,13 @@ import json
 d = json.load(open('$work/after.json'))
 t1 = d['T1'][0]
 print(t1['Version'], t1['Date of submission'], [r['First ID'] for r in d['T4']])")"
+
+"$a6reg" account open --holder "Registry OMGE" --type omge >/dev/null
+omge=$(sqlite3 "$A6REG_DB" "SELECT id FROM accounts WHERE type = 'omge'")
+"$a6reg" cancel --from 3 --to "$omge" --quantity 1 >/dev/null
+check "a cancellation into an OMGE account is reported as one, without --action" \
+    "Cancellation|Voluntary cancellation for OMGE" \
+    "$(sqlite3 "$A6REG_DB" "SELECT action_type || '|' || action_subtype FROM aef_actions ORDER BY id DESC LIMIT 1")"
 
 # A deliberately broken row: the checks name the table, row and rule, and nothing is written.
 sqlite3 "$A6REG_DB" "UPDATE aef_actions SET action_type = 'First Transfer' WHERE id = 2"
