@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/article6.h"
 #include "../core/check.h"
 #include "../store/auth_store.h"
 #include "../store/writer.h"
@@ -16,6 +17,7 @@
 #define API_JSON_DEPTH_MAX 32
 #define API_PAGE_LIMIT_DEFAULT 100
 #define API_PAGE_LIMIT_MAX 1000
+#define API_REPORT_BYTES_MAX (256u * 1024 * 1024) /* largest AEF report answered over HTTP */
 
 typedef struct api_context {
     writer_t *writer;
@@ -85,11 +87,21 @@ void api_session_delete(const api_request_t *r, api_response_t *out);
 void api_audit_verify(const api_request_t *r, api_response_t *out);
 void api_audit_checkpoint(const api_request_t *r, api_response_t *out);
 void api_ndc_balance(const api_request_t *r, api_response_t *out);
+void api_ndc_set(const api_request_t *r, api_response_t *out);
+void api_ndc_inventory(const api_request_t *r, api_response_t *out);
 void api_policy_get(const api_request_t *r, api_response_t *out);
 void api_policy_set(const api_request_t *r, api_response_t *out);
 void api_authorizations_list(const api_request_t *r, api_response_t *out);
 void api_authorizations_create(const api_request_t *r, api_response_t *out);
 void api_authorization_decide(const api_request_t *r, api_response_t *out);
+void api_authorization_revoke(const api_request_t *r, api_response_t *out);
+void api_authorization_change(const api_request_t *r, api_response_t *out);
+void api_approaches_list(const api_request_t *r, api_response_t *out);
+void api_approaches_create(const api_request_t *r, api_response_t *out);
+void api_entities_list(const api_request_t *r, api_response_t *out);
+void api_entities_create(const api_request_t *r, api_response_t *out);
+void api_report_aef(const api_request_t *r, api_response_t *out);
+void api_report_aef_submit(const api_request_t *r, api_response_t *out);
 
 void api_accounts_list(const api_request_t *r, api_response_t *out);
 void api_accounts_create(const api_request_t *r, api_response_t *out);
@@ -102,11 +114,15 @@ void api_transactions_create(const api_request_t *r, api_response_t *out);
  * writer commits: prepare parses, authorizes and validates (false: out is answered, e.g. an
  * error or a transfer held for four-eyes; true: submit pending->request, then answer with
  * api_transactions_answer once pending->result is settled). pending must outlive the writer's
- * answer. */
+ * answer: request points only into pending itself (ranges, article6 and its strings, actor, key),
+ * never into the parsed body, which prepare releases before returning. */
 typedef struct api_pending_transaction {
     ledger_request_t request;
     ledger_result_t result;
     ledger_range_t ranges[APPROVAL_BLOCKS_MAX];
+    ledger_article6_t article6; /* request.article6 points here when the body has "article6" */
+    char using_party[A6_PARTY_SIZE];
+    char using_entity[LEDGER_HOLDER_MAX + 1];
     char actor[LEDGER_HOLDER_MAX + 1];
     char idempotency_key[LEDGER_IDEMPOTENCY_KEY_MAX + 1];
 } api_pending_transaction_t;

@@ -285,13 +285,82 @@ void api_activity_period(const api_request_t *r, api_response_t *out)
     json_decref(body);
 }
 
+/* Reads "allocations" (a list of {side, holder, quantity}) into in; false after answering. */
+static bool allocations_field(json_t *body, allocation_t *allocations, period_input_t *in,
+                              api_response_t *out)
+{
+    json_t *list = json_object_get(body, "allocations");
+    if (!list) return true;
+    bool ok = json_is_array(list) && json_array_size(list) <= CYCLE_LIST_MAX;
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        const char *side, *holder;
+        json_int_t quantity;
+        if (!ok ||
+            json_unpack(item, "{s:s, s:s, s:I !}", "side", &side, "holder", &holder, "quantity",
+                        &quantity) != 0 ||
+            allocation_side_parse(side, &allocations[i].side) != A6_OK) {
+            ok = false;
+            break;
+        }
+        allocations[i].holder = holder;
+        allocations[i].quantity = quantity;
+    }
+    if (!ok) {
+        api_error(out, A6_CHECK_SIDE_INVALID, "allocations",
+                  "a list of {side: host|partner|participants, holder, quantity}");
+        return false;
+    }
+    in->allocations = allocations;
+    in->allocation_count = json_array_size(list);
+    return true;
+}
+
+/* Reads "accounts" ({holder: account id}) into in; false after answering. */
+static bool accounts_field(json_t *body, const char **holders, int64_t *accounts,
+                           period_input_t *in, api_response_t *out)
+{
+    json_t *map = json_object_get(body, "accounts");
+    if (!map) return true;
+    bool ok = json_is_object(map) && json_object_size(map) <= CYCLE_LIST_MAX;
+    const char *holder;
+    json_t *value;
+    json_object_foreach(map, holder, value)
+    {
+        if (!ok || !json_is_integer(value)) {
+            ok = false;
+            break;
+        }
+        holders[in->account_count] = holder;
+        accounts[in->account_count++] = json_integer_value(value);
+    }
+    if (!ok) {
+        api_error(out, A6_CHECK_FIELD_TYPE, "accounts", "an object {holder: account id}");
+        return false;
+    }
+    in->account_holders = holders;
+    in->account_ids = accounts;
+    return true;
+}
+
+/* What a step of a period reads besides the date. */
+typedef struct period_step_spec {
+    const char *amount_field; /* the step's required quantity, or NULL */
+    bool allocations;         /* notify: the allocations are read */
+    bool authorization;       /* issue: "authorization" is taken (ITMOs under it) */
+    void (*step)(writer_t *, const period_input_t *, cycle_result_t *);
+} period_step_spec_t;
+
 /* One step of a period: verify, request, notify or issue. */
-static void period_step(const api_request_t *r, api_response_t *out, const char *amount_field,
-                        bool lists,
-                        void (*step)(writer_t *, const period_input_t *, cycle_result_t *))
+static void period_step(const api_request_t *r, api_response_t *out, const period_step_spec_t *spec)
 {
     static const char *const fields[] = {"verified_tco2e", "notified_tco2e", "allocations",
                                          "accounts",       "date",           NULL};
+    static const char *const issue_fields[] = {
+        "verified_tco2e", "notified_tco2e", "allocations", "accounts",
+        "date",           "authorization",  NULL};
     period_input_t in = {.actor = r->user->name, .role = r->user->role, .today = api_today()};
     if (!api_id_param(r->params[0], "period", &in.period_id, out)) return;
     json_t *body = r->body_length ? api_body_object(r, out) : json_object();
@@ -299,54 +368,23 @@ static void period_step(const api_request_t *r, api_response_t *out, const char 
     allocation_t allocations[CYCLE_LIST_MAX];
     const char *holders[CYCLE_LIST_MAX];
     int64_t accounts[CYCLE_LIST_MAX];
-    bool ok = api_only_fields(body, fields, out) && date_field(body, "date", in.today, &in.on, out);
-    if (ok && amount_field) ok = api_int_field(body, amount_field, true, &in.quantity, NULL, out);
-    json_t *list = lists ? json_object_get(body, "allocations") : NULL;
-    if (ok && list) {
-        size_t i;
-        json_t *item;
-        if (!json_is_array(list) || json_array_size(list) > CYCLE_LIST_MAX) ok = false;
-        json_array_foreach(list, i, item)
-        {
-            const char *side, *holder;
-            json_int_t quantity;
-            if (!ok ||
-                json_unpack(item, "{s:s, s:s, s:I !}", "side", &side, "holder", &holder, "quantity",
-                            &quantity) != 0 ||
-                allocation_side_parse(side, &allocations[i].side) != A6_OK) {
-                ok = false;
-                break;
-            }
-            allocations[i].holder = holder;
-            allocations[i].quantity = quantity;
-        }
-        if (!ok)
-            api_error(out, A6_CHECK_SIDE_INVALID, "allocations",
-                      "a list of {side: host|partner|participants, holder, quantity}");
-        in.allocations = allocations;
-        in.allocation_count = json_array_size(list);
-    }
-    json_t *map = json_object_get(body, "accounts");
-    if (ok && map) {
-        const char *holder;
-        json_t *value;
-        if (!json_is_object(map) || json_object_size(map) > CYCLE_LIST_MAX) ok = false;
-        json_object_foreach(map, holder, value)
-        {
-            if (!ok || !json_is_integer(value)) {
-                ok = false;
-                break;
-            }
-            holders[in.account_count] = holder;
-            accounts[in.account_count++] = json_integer_value(value);
-        }
-        if (!ok) api_error(out, A6_CHECK_FIELD_TYPE, "accounts", "an object {holder: account id}");
-        in.account_holders = holders;
-        in.account_ids = accounts;
+    bool has_authorization = false;
+    bool ok = api_only_fields(body, spec->authorization ? issue_fields : fields, out) &&
+              date_field(body, "date", in.today, &in.on, out);
+    if (ok && spec->amount_field)
+        ok = api_int_field(body, spec->amount_field, true, &in.quantity, NULL, out);
+    if (ok && spec->allocations) ok = allocations_field(body, allocations, &in, out);
+    if (ok) ok = accounts_field(body, holders, accounts, &in, out);
+    if (ok && spec->authorization)
+        ok = api_int_field(body, "authorization", false, &in.authorization_id, &has_authorization,
+                           out);
+    if (ok && has_authorization && in.authorization_id <= 0) {
+        api_error(out, A6_CHECK_ID_INVALID, "authorization", "ids are positive whole numbers");
+        ok = false;
     }
     if (ok) {
         cycle_result_t result;
-        step(r->context->writer, &in, &result);
+        spec->step(r->context->writer, &in, &result);
         answer_cycle(out, &result, 200, "period");
     }
     json_decref(body);
@@ -354,20 +392,26 @@ static void period_step(const api_request_t *r, api_response_t *out, const char 
 
 void api_period_verify(const api_request_t *r, api_response_t *out)
 {
-    period_step(r, out, "verified_tco2e", false, cycle_period_verify);
+    static const period_step_spec_t spec = {.amount_field = "verified_tco2e",
+                                            .step = cycle_period_verify};
+    period_step(r, out, &spec);
 }
 
 void api_period_request(const api_request_t *r, api_response_t *out)
 {
-    period_step(r, out, NULL, false, cycle_period_request);
+    static const period_step_spec_t spec = {.step = cycle_period_request};
+    period_step(r, out, &spec);
 }
 
 void api_period_notify(const api_request_t *r, api_response_t *out)
 {
-    period_step(r, out, "notified_tco2e", true, cycle_period_notify);
+    static const period_step_spec_t spec = {
+        .amount_field = "notified_tco2e", .allocations = true, .step = cycle_period_notify};
+    period_step(r, out, &spec);
 }
 
 void api_period_issue(const api_request_t *r, api_response_t *out)
 {
-    period_step(r, out, NULL, false, cycle_period_issue);
+    static const period_step_spec_t spec = {.authorization = true, .step = cycle_period_issue};
+    period_step(r, out, &spec);
 }

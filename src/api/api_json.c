@@ -23,6 +23,8 @@ unsigned api_status_for(a6_check_t check)
     case A6_CHECK_USER_NOT_FOUND:
     case A6_CHECK_TRANSACTION_NOT_FOUND:
     case A6_CHECK_AUTHORIZATION_NOT_FOUND:
+    case A6_CHECK_APPROACH_NOT_FOUND:
+    case A6_CHECK_ENTITY_NOT_FOUND:
         return 404;
     case A6_CHECK_METHOD_NOT_ALLOWED:
         return 405;
@@ -48,6 +50,8 @@ unsigned api_status_for(a6_check_t check)
     case A6_CHECK_METHODOLOGY_EXISTS:
     case A6_CHECK_MONITORING_OVERLAP:
     case A6_CHECK_PERIOD_STAGE:
+    case A6_CHECK_APPROACH_EXISTS:
+    case A6_CHECK_ENTITY_EXISTS:
         return 409;
     default:
         break;

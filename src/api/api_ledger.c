@@ -157,21 +157,163 @@ static json_t *account_or_answer(const api_request_t *r, int64_t id, const char 
     return account;
 }
 
-/* Parses the transaction body into request (ranges are owned by the caller's buffer). */
-static bool parse_transaction(json_t *body, ledger_request_t *request, ledger_range_t *ranges,
-                              api_response_t *out)
+/* A member of the "article6" object of the expected JSON type (NULL when absent or null); false
+ * after answering with the field named "article6.<key>". */
+static bool article6_member(json_t *object, const char *key, json_type type, bool required,
+                            json_t **value, api_response_t *out)
 {
-    static const char *const fields[] = {"type",    "from",      "to",     "quantity",
-                                         "vintage", "unit_type", "blocks", NULL};
+    char field[40], message[120];
+    snprintf(field, sizeof field, "article6.%s", key);
+    *value = json_object_get(object, key);
+    if (*value && json_is_null(*value)) *value = NULL;
+    if (!*value && required) {
+        snprintf(message, sizeof message, "%s is required", field);
+        api_error(out, A6_CHECK_FIELD_MISSING, field, message);
+        return false;
+    }
+    if (*value && json_typeof(*value) != type) {
+        snprintf(message, sizeof message, "%s must be %s", field,
+                 type == JSON_STRING ? "a string" : "a whole number");
+        api_error(out, A6_CHECK_FIELD_TYPE, field, message);
+        return false;
+    }
+    if (*value && type == JSON_STRING &&
+        strlen(json_string_value(*value)) != json_string_length(*value)) {
+        api_error(out, A6_CHECK_TEXT_INVALID, field, "strings may not contain NUL characters");
+        return false;
+    }
+    return true;
+}
+
+/* Copies text into a buffer of pending (the body is released before the writer answers); false
+ * after answering when it does not fit. */
+static bool article6_copy(const char *text, char *buffer, size_t size, a6_check_t check,
+                          const char *field, api_response_t *out)
+{
+    if (strlen(text) >= size) {
+        api_error(out, check, field, NULL);
+        return false;
+    }
+    memcpy(buffer, text, strlen(text) + 1);
+    return true;
+}
+
+/* Parses the optional "article6" object (what a retirement or cancellation means in the AEF)
+ * into pending->article6, its strings copied into pending; false after answering. */
+static bool parse_article6(json_t *body, api_pending_transaction_t *pending, api_response_t *out)
+{
+    static const char *const keys[] = {"action",      "subtype",      "purpose",
+                                       "using_party", "using_entity", "ndc_year"};
+    json_t *object = json_object_get(body, "article6");
+    if (!object || json_is_null(object)) return true;
+    if (!json_is_object(object)) {
+        api_error(out, A6_CHECK_FIELD_TYPE, "article6",
+                  "article6 is an object {action, subtype, purpose, using_party, using_entity, "
+                  "ndc_year}");
+        return false;
+    }
+    const char *key;
+    json_t *member;
+    json_object_foreach(object, key, member)
+    {
+        size_t i = 0;
+        while (i < 6 && strcmp(keys[i], key) != 0)
+            i++;
+        if (i < 6) continue;
+        char field[120], message[160];
+        snprintf(field, sizeof field, "article6.%.80s", key);
+        snprintf(message, sizeof message, "unknown field '%s'", field);
+        api_error(out, A6_CHECK_FIELD_UNKNOWN, field, message);
+        return false;
+    }
+    json_t *v[6];
+    for (size_t i = 0; i < 6; i++)
+        if (!article6_member(object, keys[i], i == 5 ? JSON_INTEGER : JSON_STRING, i == 0, &v[i],
+                             out))
+            return false;
+    ledger_article6_t *a = &pending->article6;
+    *a = (ledger_article6_t){0};
+    if (a6_action_type_parse(json_string_value(v[0]), &a->action) != A6_OK) {
+        api_error(out, A6_CHECK_ACTION_TYPE_INVALID, "article6.action",
+                  "article6.action: Use, Cancellation or Voluntary Cancellation");
+        return false;
+    }
+    if (v[1] && a6_action_subtype_parse(json_string_value(v[1]), &a->subtype) != A6_OK) {
+        api_error(out, A6_CHECK_ACTION_SUBTYPE_INVALID, "article6.subtype", NULL);
+        return false;
+    }
+    if (v[2] && a6_purpose_parse(json_string_value(v[2]), &a->purpose) != A6_OK) {
+        api_error(out, A6_CHECK_PURPOSE_INVALID, "article6.purpose", NULL);
+        return false;
+    }
+    if (v[5] && (json_integer_value(v[5]) < LEDGER_VINTAGE_MIN ||
+                 json_integer_value(v[5]) > LEDGER_VINTAGE_MAX)) {
+        api_error(out, A6_CHECK_VINTAGE_INVALID, "article6.ndc_year", NULL);
+        return false;
+    }
+    a->ndc_year = v[5] ? (int32_t)json_integer_value(v[5]) : 0;
+    if (v[3] &&
+        !article6_copy(json_string_value(v[3]), pending->using_party, sizeof pending->using_party,
+                       A6_CHECK_PARTY_INVALID, "article6.using_party", out))
+        return false;
+    if (v[4] &&
+        !article6_copy(json_string_value(v[4]), pending->using_entity, sizeof pending->using_entity,
+                       A6_CHECK_TEXT_INVALID, "article6.using_entity", out))
+        return false;
+    a->using_party = v[3] ? pending->using_party : NULL;
+    a->using_entity = v[4] ? pending->using_entity : NULL;
+    pending->request.article6 = a;
+    return true;
+}
+
+/* Reads "blocks" into ranges (the caller's buffer of LEDGER_BLOCKS_PER_TX_MAX); false after
+ * answering. */
+static bool parse_blocks(json_t *body, ledger_request_t *request, ledger_range_t *ranges,
+                         api_response_t *out)
+{
+    json_t *blocks = json_object_get(body, "blocks");
+    if (!blocks || json_is_null(blocks)) return true;
+    if (!json_is_array(blocks) || json_array_size(blocks) == 0 ||
+        json_array_size(blocks) > LEDGER_BLOCKS_PER_TX_MAX) {
+        api_error(out, A6_CHECK_BLOCK_SPEC_INVALID, "blocks",
+                  "blocks is a list of [first, last] pairs");
+        return false;
+    }
+    size_t i;
+    json_t *pair;
+    json_array_foreach(blocks, i, pair)
+    {
+        json_int_t first, last;
+        if (json_unpack(pair, "[II!]", &first, &last) != 0) {
+            api_error(out, A6_CHECK_BLOCK_SPEC_INVALID, "blocks",
+                      "each block is [first, last] with whole numbers");
+            return false;
+        }
+        ranges[i] = (ledger_range_t){.first = first, .last = last};
+    }
+    request->ranges = ranges;
+    request->range_count = json_array_size(blocks);
+    return true;
+}
+
+/* Parses the transaction body into pending->request; everything the request points to is
+ * copied into pending (ranges, article6), so the body may be released. */
+static bool parse_transaction(json_t *body, api_pending_transaction_t *pending, api_response_t *out)
+{
+    static const char *const fields[] = {"type",     "from",      "to",     "quantity",
+                                         "vintage",  "unit_type", "blocks", "authorization",
+                                         "article6", NULL};
+    ledger_request_t *request = &pending->request;
     const char *type, *unit;
-    int64_t from = 0, to = 0, quantity = 0, vintage = 0;
-    bool has_to, has_quantity, has_vintage;
+    int64_t from = 0, to = 0, quantity = 0, vintage = 0, authorization = 0;
+    bool has_to, has_quantity, has_vintage, has_authorization;
     if (!api_only_fields(body, fields, out) || !api_string_field(body, "type", true, &type, out) ||
         !api_int_field(body, "from", false, &from, NULL, out) ||
         !api_int_field(body, "to", false, &to, &has_to, out) ||
         !api_int_field(body, "quantity", false, &quantity, &has_quantity, out) ||
         !api_int_field(body, "vintage", false, &vintage, &has_vintage, out) ||
-        !api_string_field(body, "unit_type", false, &unit, out))
+        !api_string_field(body, "unit_type", false, &unit, out) ||
+        !api_int_field(body, "authorization", false, &authorization, &has_authorization, out))
         return false;
     if (ledger_tx_type_parse(type, &request->tx_type) != A6_OK) {
         api_error(out, A6_CHECK_FIELD_TYPE, "type",
@@ -182,39 +324,21 @@ static bool parse_transaction(json_t *body, ledger_request_t *request, ledger_ra
         api_error(out, A6_CHECK_VINTAGE_INVALID, "vintage", NULL);
         return false;
     }
+    if (has_authorization && authorization <= 0) {
+        api_error(out, A6_CHECK_ID_INVALID, "authorization", "ids are positive whole numbers");
+        return false;
+    }
     request->from = from;
     request->to = to;
     request->vintage = (int32_t)vintage;
     request->quantity = has_quantity ? quantity : 0;
+    request->authorization_id = authorization;
     if (request->tx_type == LEDGER_TX_ISSUE && !unit) unit = "jcm-credit";
     if (unit && ledger_unit_type_parse(unit, &request->unit_type) != A6_OK) {
         api_error(out, A6_CHECK_UNIT_TYPE_INVALID, "unit_type", NULL);
         return false;
     }
-    json_t *blocks = json_object_get(body, "blocks");
-    if (blocks && !json_is_null(blocks)) {
-        if (!json_is_array(blocks) || json_array_size(blocks) == 0 ||
-            json_array_size(blocks) > LEDGER_BLOCKS_PER_TX_MAX) {
-            api_error(out, A6_CHECK_BLOCK_SPEC_INVALID, "blocks",
-                      "blocks is a list of [first, last] pairs");
-            return false;
-        }
-        size_t i;
-        json_t *pair;
-        json_array_foreach(blocks, i, pair)
-        {
-            json_int_t first, last;
-            if (json_unpack(pair, "[II!]", &first, &last) != 0) {
-                api_error(out, A6_CHECK_BLOCK_SPEC_INVALID, "blocks",
-                          "each block is [first, last] with whole numbers");
-                return false;
-            }
-            ranges[i] = (ledger_range_t){.first = first, .last = last};
-        }
-        request->ranges = ranges;
-        request->range_count = json_array_size(blocks);
-    }
-    return true;
+    return parse_blocks(body, request, pending->ranges, out) && parse_article6(body, pending, out);
 }
 
 /* Who may ask for this transaction, and the source account's holder (for four-eyes). */
@@ -296,7 +420,7 @@ bool api_transactions_prepare(const api_request_t *r, api_response_t *out,
         return false;
     }
     char holder[LEDGER_HOLDER_MAX + 1] = "";
-    bool ok = parse_transaction(body, request, pending->ranges, out) &&
+    bool ok = parse_transaction(body, pending, out) &&
               transaction_allowed(r, request, holder, sizeof holder, out);
     json_decref(body);
     if (!ok) return false;
@@ -311,6 +435,17 @@ bool api_transactions_prepare(const api_request_t *r, api_response_t *out,
     /* Four-eyes covers every way units leave a participant's account. */
     if (request->tx_type != LEDGER_TX_ISSUE && r->user->role == ROLE_PARTICIPANT &&
         total > r->context->four_eyes_above) {
+        /* A held transfer keeps no Article 6 meaning (approval_input_t has none): refuse rather
+         * than let the approval apply it as a plain retirement. */
+        if (request->article6) {
+            char message[200];
+            snprintf(message, sizeof message,
+                     "article6: four-eyes approvals do not carry it yet, so a participant's use "
+                     "or cancellation of more than %lld units cannot take it",
+                     (long long)r->context->four_eyes_above);
+            api_error(out, A6_CHECK_FIELD_UNKNOWN, "article6", message);
+            return false;
+        }
         hold_for_approval(r, request, holder, total, out);
         return false;
     }

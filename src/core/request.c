@@ -45,7 +45,7 @@ static a6_check_t validate_article6(const ledger_request_t *r, ledger_result_t *
     if (a->using_party && a6_party_check(a->using_party) != A6_OK)
         return ledger_result_reject(result, A6_CHECK_PARTY_INVALID, "article6.using_party");
     if (a->using_entity && a6_text_check(a->using_entity, LEDGER_HOLDER_MAX) != A6_OK)
-        return ledger_result_reject(result, A6_CHECK_ENTITY_NOT_FOUND, "article6.using_entity");
+        return ledger_result_reject(result, A6_CHECK_TEXT_INVALID, "article6.using_entity");
     if (a->ndc_year && ledger_vintage_check(a->ndc_year) != A6_OK)
         return ledger_result_reject(result, A6_CHECK_VINTAGE_INVALID, "article6.ndc_year");
     return A6_OK;

@@ -24,7 +24,7 @@ typedef struct approach_input {
 
 /* Registers an approach (the host Party is this registry's). Refused: 7001 not the authority,
  * 4003 id, 1009 partner Party (or the host's own), 4002 partner registry, 4006 rule, 4008 unit
- * registry, 1014 name, 1011 an approach with this id already exists. */
+ * registry, 1014 name, 4034 an approach with this id already exists. */
 void approach_add(writer_t *w, const approach_input_t *in, authorization_result_t *result);
 json_t *approach_query_all(db_t *db, db_error_t *err);
 
@@ -41,7 +41,7 @@ typedef struct entity_input {
 } entity_input_t;
 
 /* Authorizes an entity (a T5 row). Refused: 7001, 1014 name / identification / conditions, 1009
- * country, 4031 unknown approach, 1013 date, 1011 the name is taken. */
+ * country, 4031 unknown approach, 1013 date, 4035 the name is taken. */
 void entity_add(writer_t *w, const entity_input_t *in, authorization_result_t *result);
 json_t *entity_query_all(db_t *db, db_error_t *err);
 

@@ -349,12 +349,17 @@ static void request_hash(const ledger_request_t *r, char out[AUDIT_HASH_HEX_SIZE
                      a ? (int)a->action : 0, a ? (int)a->subtype : 0, a ? (int)a->purpose : 0,
                      a ? a->ndc_year : 0);
         crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
-        if (a && a->using_party)
+        /* Each optional text is tagged, so a party and an entity of the same text differ. */
+        if (a && a->using_party) {
+            crypto_hash_sha256_update(&sha, (const unsigned char *)"|p", 2);
             crypto_hash_sha256_update(&sha, (const unsigned char *)a->using_party,
                                       strlen(a->using_party) + 1);
-        if (a && a->using_entity)
+        }
+        if (a && a->using_entity) {
+            crypto_hash_sha256_update(&sha, (const unsigned char *)"|e", 2);
             crypto_hash_sha256_update(&sha, (const unsigned char *)a->using_entity,
                                       strlen(a->using_entity) + 1);
+        }
     }
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&sha, digest);

@@ -32,8 +32,21 @@ typedef struct replay_transaction {
     char type[16];
 } replay_transaction_t;
 
+/* An AEF action as its audit record states it. */
+typedef struct replay_action {
+    int64_t id;
+    char date[16];
+    char type[32];
+    char subtype[64];
+    int64_t authorization;
+    int64_t first, last;
+    int64_t vintage;
+} replay_action_t;
+
 typedef struct replay {
     serial_map_t map;
+    replay_action_t *actions;
+    size_t action_count, action_capacity;
     replay_account_t *accounts;
     size_t account_count, account_capacity;
     replay_transaction_t *transactions;
@@ -162,7 +175,34 @@ static int replay_transaction(replay_t *r, int64_t seq, const char *action, json
     return 0;
 }
 
-static int replay_record(replay_t *r, int64_t seq, const char *action, const char *payload)
+static int replay_itmo_action(replay_t *r, int64_t seq, const char *object, json_t *p)
+{
+    const char *date, *type, *subtype;
+    json_int_t authorization, first, last, vintage;
+    long long id = 0;
+    if (sscanf(object, "aef-action/%lld", &id) != 1 ||
+        json_unpack(p, "{ss ss sI sI sI sI}", "date", &date, "type", &type, "authorization",
+                    &authorization, "first", &first, "last", &last, "vintage", &vintage) != 0)
+        return problem(r, "audit record %lld: malformed itmo.action", (long long)seq);
+    subtype = json_string_value(json_object_get(p, "subtype")); /* null: none */
+    replay_action_t *grown =
+        grow(r->actions, &r->action_capacity, r->action_count, sizeof *r->actions);
+    if (!grown) return problem(r, "out of memory");
+    r->actions = grown;
+    replay_action_t *a = &r->actions[r->action_count++];
+    a->id = id;
+    snprintf(a->date, sizeof a->date, "%s", date);
+    snprintf(a->type, sizeof a->type, "%s", type);
+    snprintf(a->subtype, sizeof a->subtype, "%s", subtype ? subtype : "");
+    a->authorization = authorization;
+    a->first = first;
+    a->last = last;
+    a->vintage = vintage;
+    return 0;
+}
+
+static int replay_record(replay_t *r, int64_t seq, const char *action, const char *object,
+                         const char *payload)
 {
     json_error_t jerr;
     json_t *p = json_loads(payload, JSON_REJECT_DUPLICATES, &jerr);
@@ -179,6 +219,8 @@ static int replay_record(replay_t *r, int64_t seq, const char *action, const cha
             a->open = 0;
     } else if (strncmp(action, "transaction.", 12) == 0) {
         bad = replay_transaction(r, seq, action, p);
+    } else if (strcmp(action, "itmo.action") == 0) {
+        bad = replay_itmo_action(r, seq, object, p);
     }
     json_decref(p);
     return bad;
@@ -214,7 +256,7 @@ static int verify_chain(db_t *db, replay_t *r, db_error_t *err)
         audit_record_hash(&rec, computed);
         if (r->report->consistent && strcmp(computed, db_column_text(stmt, 7)) != 0)
             problem(r, "audit record %lld: hash mismatch (record was altered)", (long long)rec.seq);
-        if (r->report->consistent) replay_record(r, rec.seq, rec.action, rec.payload);
+        if (r->report->consistent) replay_record(r, rec.seq, rec.action, rec.object, rec.payload);
         memcpy(previous, db_column_text(stmt, 7), sizeof previous - 1);
         expected++;
         r->report->audit_records++;
@@ -343,6 +385,60 @@ static int compare_blocks(db_t *db, replay_t *r, db_error_t *err)
     return 0;
 }
 
+/* The AEF actions (T3) against their audit records, and the first transfers (the F(t) of the
+ * emissions balance) against the "First transfer" actions: one each, same block. */
+static int compare_actions(db_t *db, replay_t *r, db_error_t *err)
+{
+    static const char sql[] = "SELECT id, action_date, action_type, COALESCE(action_subtype, ''), "
+                              "authorization_id, first_serial, last_serial, vintage "
+                              "FROM aef_actions ORDER BY id";
+    static const char transfers_sql[] =
+        "SELECT f.id FROM first_transfers f WHERE f.quantity <> f.last_serial - f.first_serial + 1 "
+        "OR (SELECT COUNT(*) FROM aef_actions a WHERE a.action_type = 'First transfer' "
+        "AND a.first_serial = f.first_serial AND a.last_serial = f.last_serial "
+        "AND a.authorization_id = f.authorization_id) <> 1 "
+        "OR (SELECT COUNT(*) FROM first_transfers g WHERE g.last_serial >= f.first_serial "
+        "AND g.first_serial <= f.last_serial) <> 1 LIMIT 1";
+    static const char counts_sql[] =
+        "SELECT (SELECT COUNT(*) FROM first_transfers), "
+        "(SELECT COUNT(*) FROM aef_actions WHERE action_type = 'First transfer')";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    size_t k = 0;
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW && r->report->consistent) {
+        int64_t id = db_column_int64(stmt, 0);
+        const replay_action_t *a = k < r->action_count ? &r->actions[k] : NULL;
+        k++;
+        if (!a || a->id != id || strcmp(a->date, db_column_text(stmt, 1)) != 0 ||
+            strcmp(a->type, db_column_text(stmt, 2)) != 0 ||
+            strcmp(a->subtype, db_column_text(stmt, 3)) != 0 ||
+            a->authorization != db_column_int64(stmt, 4) || a->first != db_column_int64(stmt, 5) ||
+            a->last != db_column_int64(stmt, 6) || a->vintage != db_column_int64(stmt, 7))
+            problem(r, "aef action %lld differs from its audit record", (long long)id);
+    }
+    db_reset(stmt);
+    if (rc < 0 || !r->report->consistent) return rc < 0 ? rc : 0;
+    if (k != r->action_count)
+        return problem(r, "aef action %lld of the audit log is missing from the table",
+                       (long long)r->actions[k].id),
+               0;
+    if (!(stmt = db_prepare(db, transfers_sql, err))) return DB_ERROR;
+    rc = db_step(stmt, err);
+    if (rc == DB_ROW)
+        problem(r, "first transfer %lld does not match exactly one First transfer action",
+                (long long)db_column_int64(stmt, 0));
+    db_reset(stmt);
+    if (rc < 0 || !r->report->consistent) return rc < 0 ? rc : 0;
+    if (!(stmt = db_prepare(db, counts_sql, err))) return DB_ERROR;
+    rc = db_step(stmt, err);
+    if (rc == DB_ROW && db_column_int64(stmt, 0) != db_column_int64(stmt, 1))
+        problem(r, "%lld first transfers but %lld First transfer actions",
+                (long long)db_column_int64(stmt, 0), (long long)db_column_int64(stmt, 1));
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
+
 int ledger_verify(db_t *db, ledger_verify_report_t *report, db_error_t *err)
 {
     memset(report, 0, sizeof *report);
@@ -353,7 +449,9 @@ int ledger_verify(db_t *db, ledger_verify_report_t *report, db_error_t *err)
     if (rc == 0 && report->consistent) rc = compare_accounts(db, &r, err);
     if (rc == 0 && report->consistent) rc = compare_transactions(db, &r, err);
     if (rc == 0 && report->consistent) rc = compare_blocks(db, &r, err);
+    if (rc == 0 && report->consistent) rc = compare_actions(db, &r, err);
     serial_map_release(&r.map);
+    free(r.actions);
     free(r.accounts);
     free(r.transactions);
     return rc;

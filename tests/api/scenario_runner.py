@@ -25,6 +25,7 @@ A scenario: {"description", "import_jcm": bool, "steps": [STEP...]}. A request s
               "present": ["events.0.actor"]  a value at each path
               "length": {"items": 5}
               "all": {"items.*.holder": "X"} every value at the path equals X (at least one)
+              "body_prefix": "PK"          the raw body starts with this text
               "save": {"name": "json.path"}  for ${name} later
               "collect": {"name": "items.*.ref"}  appends the values to the list ${name}}}
 Other steps:
@@ -33,11 +34,13 @@ Other steps:
   {"assert": {"equal": ["${a}", "${b}"]}}
 ${name} in paths, bodies, headers and expectations is replaced by saved values (a string that is
 exactly "${name}" becomes the saved value itself, so ids stay numbers). Predefined: ${holder},
-${other_holder}. Paths use "*" for every item of a list and numbers for list indexes."""
+${other_holder}, ${today} (the UTC date, YYYY-MM-DD, as the server's "today") and ${year} (its
+year, a number). Paths use "*" for every item of a list and numbers for list indexes."""
 import json
 import os
 import re
 import sys
+import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -153,7 +156,9 @@ class Runner:
             return
         try:
             reg.start()
-            variables = {"holder": HOLDER, "other_holder": OTHER_HOLDER}
+            today = time.gmtime()
+            variables = {"holder": HOLDER, "other_holder": OTHER_HOLDER,
+                         "today": time.strftime("%Y-%m-%d", today), "year": today.tm_year}
             self.steps(reg, label, scenario.get("steps", []), variables, [0])
             rc = reg.stop()
             self.tap.ok(rc == 0, "%s: SIGTERM, the server exits 0" % label,
@@ -249,6 +254,10 @@ class Runner:
                              if k.lower() == "content-type"), "")
         if "content_type" in expect and not content_type.startswith(expect["content_type"]):
             problems.append("Content-Type %r, expected %r" % (content_type, expect["content_type"]))
+        if "body_prefix" in expect and not response.body.startswith(
+                str(expect["body_prefix"]).encode("utf-8")):
+            problems.append("the body starts with %r, expected %r" % (
+                response.body[:40], expect["body_prefix"]))
         if "json" in content_type and response.json is None:
             problems.append("the body is not valid JSON")
         if response.status >= 400 and not response.is_error_shape():

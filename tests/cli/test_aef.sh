@@ -243,6 +243,12 @@ check "a misspelled action type fails the checks (4029)" 4029 "$(echo "$out" | j
 check "the failure names table, row and rule" "T3 2 action-type 4004" \
     "$(echo "$out" | json '" ".join(str(d["failures"][0][k]) for k in ("table", "row", "rule", "code"))')"
 check "nothing is written when the checks fail" no "$([ -e "$work/broken.xlsx" ] && echo yes || echo no)"
+out=$("$a6reg" verify 2>&1)
+check "verify reports the edited AEF action against its audit record" "1 aef action 2 differs from its audit record" \
+    "$?$(echo "$out" | grep -o ' aef action 2 differs from its audit record')"
+sqlite3 "$A6REG_DB" "UPDATE first_transfers SET last_serial = 499 WHERE id = 1"
+check "verify reports a first transfer without its action" 1 "$("$a6reg" verify >/dev/null 2>&1; echo $?)"
+sqlite3 "$A6REG_DB" "UPDATE first_transfers SET last_serial = 500 WHERE id = 1"
 sqlite3 "$A6REG_DB" "UPDATE aef_actions SET action_type = 'First transfer' WHERE id = 2"
 "$a6reg" verify >/dev/null
 check "verify passes" 0 $?

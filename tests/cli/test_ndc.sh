@@ -19,8 +19,8 @@ check "ndc set" 0 $?
 for year in $(seq 2021 2030); do
     "$a6reg" ndc inventory --year "$year" --emissions 700000000 >/dev/null || not_ok "inventory $year"
 done
-# First transfers are the ledger's records (written by authorized first transfers): the test
-# records the worked example's directly.
+# First transfers are the ledger's records (written by authorized first transfers, see
+# test_aef.sh): to check the arithmetic on the worked example, the test records them directly.
 sqlite3 "$A6REG_DB" "INSERT INTO first_transfers(year, quantity, occurred_on, created_at) VALUES
     (2026, 10000, '2026-06-01', 't'), (2027, 20000, '2027-06-01', 't'),
     (2029, 30000, '2029-06-01', 't'), (2030, 40000, '2030-06-01', 't')"
@@ -41,6 +41,10 @@ check "averaging: 2030 adjusted emissions are E(2030) + 10,000" 700010000 \
 check "averaging: earlier years are indicative" True \
     "$("$a6reg" ndc balance --year 2027 --json | json 'd["years"][0]["indicative"]')"
 reject "a year outside the period is 4017" 4017 ndc balance --year 2035
+# The worked example's first transfers have no ledger actions behind them: verify says so, and
+# passes once they are gone.
+check "verify refuses first transfers without their First transfer action" 1 "$("$a6reg" verify >/dev/null 2>&1; echo $?)"
+sqlite3 "$A6REG_DB" "DELETE FROM first_transfers"
 "$a6reg" verify >/dev/null; check "verify passes (NDC changes are audited)" 0 $?
 check "NDC changes are in the audit log" 1 "$(sqlite3 "$A6REG_DB" "SELECT COUNT(*) > 0 FROM audit_log WHERE action = 'ndc.set'")"
 tap_done
