@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ledger_store.h"
+#include "itmo_apply.h"
 #include "schema.h"
 
 int ledger_store_open(const char *location, db_t **out, db_error_t *err)
@@ -117,8 +118,12 @@ json_t *ledger_query_accounts(db_t *db, db_error_t *err)
 
 json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
 {
-    static const char sql[] = "SELECT first_serial, last_serial, vintage, unit_type, issuance_id "
-                              "FROM blocks WHERE account_id = ? ORDER BY vintage, first_serial";
+    static const char sql[] =
+        "SELECT b.first_serial, b.last_serial, b.vintage, b.unit_type, b.issuance_id, "
+        "i.authorization_id, z.approach_id FROM blocks b JOIN issuances i ON i.id = b.issuance_id "
+        "LEFT JOIN authorizations z ON z.id = i.authorization_id "
+        "WHERE b.account_id = ? ORDER BY b.vintage, b.first_serial";
+    itmo_registry_t registry = {0}; /* read once, only when there are ITMOs */
     json_t *account = ledger_query_account(db, account_id, err);
     if (!account) return NULL;
     json_decref(account);
@@ -131,14 +136,36 @@ json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
     while ((rc = db_step(stmt, err)) == DB_ROW) {
         int64_t first = db_column_int64(stmt, 0), last = db_column_int64(stmt, 1);
         total += last - first + 1;
-        json_array_append_new(blocks, json_pack("{sI sI sI sI ss sI}", "first", (json_int_t)first,
-                                                "last", (json_int_t)last, "quantity",
-                                                (json_int_t)(last - first + 1), "vintage",
-                                                (json_int_t)db_column_int64(stmt, 2), "unit_type",
-                                                db_column_text(stmt, 3), "issuance",
-                                                (json_int_t)db_column_int64(stmt, 4)));
+        json_t *block = json_pack("{sI sI sI sI ss sI}", "first", (json_int_t)first, "last",
+                                  (json_int_t)last, "quantity", (json_int_t)(last - first + 1),
+                                  "vintage", (json_int_t)db_column_int64(stmt, 2), "unit_type",
+                                  db_column_text(stmt, 3), "issuance",
+                                  (json_int_t)db_column_int64(stmt, 4));
+        if (!db_column_is_null(stmt, 5) && !db_column_is_null(stmt, 6)) {
+            /* An ITMO: its authorization and its unique identifier (6/CMA.4 annex I). */
+            json_object_set_new(block, "authorization", json_integer(db_column_int64(stmt, 5)));
+            json_object_set_new(block, "approach", json_string(db_column_text(stmt, 6)));
+        }
+        json_array_append_new(blocks, block);
     }
     db_reset(stmt);
+    /* The identifiers need this registry's Party and ID. */
+    size_t i;
+    json_t *block;
+    json_array_foreach(blocks, i, block)
+    {
+        json_t *approach = json_object_get(block, "approach");
+        if (!approach || rc < 0) continue;
+        if (!registry.party[0] && (rc = itmo_registry_load(db, &registry, err)) < 0) break;
+        char itmo[A6_ITMO_ID_SIZE];
+        if (a6_itmo_id_format(json_string_value(approach), registry.registry_id, registry.party,
+                              json_integer_value(json_object_get(block, "first")),
+                              json_integer_value(json_object_get(block, "last")),
+                              (int32_t)json_integer_value(json_object_get(block, "vintage")),
+                              itmo) == A6_OK)
+            json_object_set_new(block, "itmo_id", json_string(itmo));
+        json_object_del(block, "approach");
+    }
     if (rc < 0) {
         json_decref(blocks);
         return NULL;

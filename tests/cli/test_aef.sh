@@ -107,6 +107,9 @@ refused "a cancellation subtype must fit (4005)" 4005 cancel --from 2 --quantity
 check "an OIMP use of ITMOs is accepted" 0 $?
 check "the OIMP use is their first transfer (use or cancellation): one more CA entry" "101|150|2026" \
     "$(sqlite3 "$A6REG_DB" "SELECT first_serial, last_serial, year FROM first_transfers WHERE id = 2")"
+check "holdings show each ITMO block's unique identifier and authorization" "CA0001-VNM01-VNM-151-200-2026 1" \
+    "$("$a6reg" --json holdings 3 | json 'd["blocks"][0]["itmo_id"] + " " + str(d["blocks"][0]["authorization"])')"
+check "plain units carry no ITMO identifier" "None" "$("$a6reg" --json holdings 1 | json 'd["blocks"][0].get("itmo_id")')"
 "$a6reg" cancel --from 2 --quantity 5 --action Cancellation --subtype "Voluntary cancellation for OMGE" >/dev/null
 check "a cancellation for OMGE is accepted" 0 $?
 check "first transfers are never repeated: two CA entries, 350 t" "2|350" \
