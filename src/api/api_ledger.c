@@ -379,7 +379,8 @@ static void hold_for_approval(const api_request_t *r, const ledger_request_t *re
                            .unit_type = request->unit_type,
                            .ranges = request->ranges,
                            .range_count = request->range_count,
-                           .idempotency_key = r->idempotency_key};
+                           .idempotency_key = r->idempotency_key,
+                           .article6 = request->article6};
     auth_result_t result;
     approval_create(r->context->writer, &in, &result);
     if (result.store_error < 0)
@@ -435,17 +436,6 @@ bool api_transactions_prepare(const api_request_t *r, api_response_t *out,
     /* Four-eyes covers every way units leave a participant's account. */
     if (request->tx_type != LEDGER_TX_ISSUE && r->user->role == ROLE_PARTICIPANT &&
         total > r->context->four_eyes_above) {
-        /* A held transfer keeps no Article 6 meaning (approval_input_t has none): refuse rather
-         * than let the approval apply it as a plain retirement. */
-        if (request->article6) {
-            char message[200];
-            snprintf(message, sizeof message,
-                     "article6: four-eyes approvals do not carry it yet, so a participant's use "
-                     "or cancellation of more than %lld units cannot take it",
-                     (long long)r->context->four_eyes_above);
-            api_error(out, A6_CHECK_FIELD_UNKNOWN, "article6", message);
-            return false;
-        }
         hold_for_approval(r, request, holder, total, out);
         return false;
     }

@@ -309,19 +309,53 @@ int auth_user_by_name(db_t *db, const char *name, auth_user_t *user, char *hash,
 
 /* ---- approvals ---- */
 
+/* The Article 6 meaning of a held request as JSON text (NULL when none; caller frees). */
+static char *article6_text(const ledger_article6_t *a)
+{
+    if (!a) return NULL;
+    json_t *object = json_pack(
+        "{ss s:s? s:s? s:s? s:s? sI}", "action", a6_action_type_name(a->action), "subtype",
+        a->subtype ? a6_action_subtype_name(a->subtype) : NULL, "purpose",
+        a->purpose ? a6_purpose_name(a->purpose) : NULL, "using_party", a->using_party,
+        "using_entity", a->using_entity, "ndc_year", (json_int_t)a->ndc_year);
+    char *text = object ? json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(object);
+    return text;
+}
+
+/* Back from article6_text: strings point into *json, which the caller releases after use. */
+static const ledger_article6_t *article6_parse(const char *text, ledger_article6_t *out,
+                                               json_t **json)
+{
+    *json = text ? json_loads(text, 0, NULL) : NULL;
+    if (!*json) return NULL;
+    memset(out, 0, sizeof *out);
+    a6_action_type_parse(json_string_value(json_object_get(*json, "action")), &out->action);
+    const char *subtype = json_string_value(json_object_get(*json, "subtype"));
+    const char *purpose = json_string_value(json_object_get(*json, "purpose"));
+    if (subtype) a6_action_subtype_parse(subtype, &out->subtype);
+    if (purpose) a6_purpose_parse(purpose, &out->purpose);
+    out->using_party = json_string_value(json_object_get(*json, "using_party"));
+    out->using_entity = json_string_value(json_object_get(*json, "using_entity"));
+    out->ndc_year = (int32_t)json_integer_value(json_object_get(*json, "ndc_year"));
+    return out;
+}
+
 /* Finds a replay of the same idempotency key (same request: its id; different: rejected), or
  * inserts the approval. blocks is the JSON of the explicit ranges or NULL. */
 static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op,
-                           const char *blocks, const char *unit, db_error_t *err)
+                           const char *blocks, const char *unit, const char *article6,
+                           db_error_t *err)
 {
     static const char id_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM approvals";
     static const char find_sql[] = "SELECT id, from_account, to_account, quantity, vintage, "
-                                   "COALESCE(unit_type, ''), COALESCE(blocks, '') "
-                                   "FROM approvals WHERE idempotency_key = ?";
+                                   "COALESCE(unit_type, ''), COALESCE(blocks, ''), "
+                                   "COALESCE(article6, '') FROM approvals "
+                                   "WHERE idempotency_key = ?";
     static const char sql[] = "INSERT INTO approvals(id, type, from_account, to_account, quantity, "
                               "vintage, unit_type, blocks, holder, requested_by, idempotency_key, "
-                              "status, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'awaiting_approval', ?)";
+                              "status, created_at, article6) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'awaiting_approval', ?, ?)";
     const approval_input_t *in = op->approval;
     int rc;
     db_stmt_t *stmt;
@@ -333,7 +367,8 @@ static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op
                    db_column_int64(stmt, 2) == in->to && db_column_int64(stmt, 3) == in->quantity &&
                    db_column_int64(stmt, 4) == in->vintage &&
                    strcmp(db_column_text(stmt, 5), unit ? unit : "") == 0 &&
-                   strcmp(db_column_text(stmt, 6), blocks ? blocks : "") == 0;
+                   strcmp(db_column_text(stmt, 6), blocks ? blocks : "") == 0 &&
+                   strcmp(db_column_text(stmt, 7), article6 ? article6 : "") == 0;
         int64_t existing = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
         db_reset(stmt);
         if (rc < 0) return rc;
@@ -360,6 +395,10 @@ static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op
     db_bind_int64(stmt, 10, in->user_id);
     db_bind_text(stmt, 11, in->idempotency_key);
     db_bind_text(stmt, 12, state->now);
+    if (article6)
+        db_bind_text(stmt, 13, article6);
+    else
+        db_bind_null(stmt, 13);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
     if ((rc = ledger_audit(db, state, in->actor, "approval.request", "approval", id,
                            json_pack("{sI sI sI sI}", "from", (json_int_t)in->from, "to",
@@ -429,8 +468,14 @@ static int apply_approval_create(db_t *db, ledger_state_t *state, auth_operation
     }
     const char *unit =
         in->unit_type == LEDGER_UNIT_ANY ? NULL : ledger_unit_type_name(in->unit_type);
-    int rc = approval_insert(db, state, op, blocks, unit, err);
+    char *article6 = article6_text(in->article6);
+    if (in->article6 && !article6) {
+        free(blocks);
+        return db_error_set(err, DB_ERROR, "out of memory");
+    }
+    int rc = approval_insert(db, state, op, blocks, unit, article6, err);
     free(blocks);
+    free(article6);
     return rc;
 }
 
@@ -445,8 +490,8 @@ static int apply_approval_decide(db_t *db, ledger_state_t *state, auth_operation
                                  db_error_t *err)
 {
     static const char find_sql[] = "SELECT type, from_account, to_account, quantity, vintage, "
-                                   "requested_by, status, unit_type, blocks FROM approvals "
-                                   "WHERE id = ?";
+                                   "requested_by, status, unit_type, blocks, article6 "
+                                   "FROM approvals WHERE id = ?";
     static const char sql[] = "UPDATE approvals SET status = ?, approved_by = ?, "
                               "transaction_id = ?, decided_at = ? WHERE id = ?";
     db_stmt_t *stmt = db_prepare(db, find_sql, err);
@@ -484,14 +529,24 @@ static int apply_approval_decide(db_t *db, ledger_state_t *state, auth_operation
         request.ranges = ranges;
         request.quantity = 0; /* explicit blocks give the quantity */
     }
+    ledger_article6_t article6;
+    json_t *article6_json = NULL; /* holds article6's strings until the transaction is applied */
+    request.article6 = article6_parse(
+        db_column_is_null(stmt, 9) ? NULL : db_column_text(stmt, 9), &article6, &article6_json);
     db_reset(stmt);
-    if (!pending) return reject(op->result, A6_CHECK_APPROVAL_DECIDED, "approval");
-    if (requested_by == op->user_id)
-        return reject(op->result, A6_CHECK_APPROVAL_BY_REQUESTER, "approval");
+    if (!pending || requested_by == op->user_id) {
+        json_decref(article6_json);
+        return reject(op->result,
+                      !pending ? A6_CHECK_APPROVAL_DECIDED : A6_CHECK_APPROVAL_BY_REQUESTER,
+                      "approval");
+    }
     int64_t transaction_id = 0;
     if (op->approve) {
         ledger_result_t moved;
-        if ((rc = ledger_apply(db, state, &request, &moved, err)) < 0) return rc;
+        rc = ledger_apply(db, state, &request, &moved, err);
+        json_decref(article6_json);
+        article6_json = NULL;
+        if (rc < 0) return rc;
         if (moved.check != A6_OK) {
             *op->result = (auth_result_t){.check = moved.check, .field = moved.field};
             snprintf(op->result->message, sizeof op->result->message, "%s", moved.message);
@@ -499,6 +554,7 @@ static int apply_approval_decide(db_t *db, ledger_state_t *state, auth_operation
         }
         transaction_id = moved.id;
     }
+    json_decref(article6_json); /* a rejection applies nothing */
     if (!(stmt = db_prepare(db, sql, err))) return DB_ERROR;
     db_bind_text(stmt, 1, op->approve ? "completed" : "rejected");
     db_bind_int64(stmt, 2, op->user_id);

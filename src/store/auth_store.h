@@ -66,6 +66,7 @@ typedef struct approval_input {
     const ledger_range_t *ranges; /* explicit blocks, or NULL */
     size_t range_count;
     const char *idempotency_key;
+    const ledger_article6_t *article6; /* a retirement or cancellation's AEF meaning, or NULL */
 } approval_input_t;
 
 /* Records a transfer awaiting a second person's approval; result->id is the approval id. */

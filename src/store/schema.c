@@ -320,6 +320,8 @@ static const migration_t migrations[] = {
         "  mitigation_type TEXT NOT NULL,"
         "  vintage INTEGER NOT NULL,"
         "  PRIMARY KEY (year, first_serial));"},
+    {7, /* a held retirement or cancellation keeps its Article 6 meaning until approved */
+        "ALTER TABLE approvals ADD COLUMN article6 TEXT;"},
 };
 
 int schema_version_latest(void)
