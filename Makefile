@@ -25,6 +25,7 @@ test: build
 bench: build
 	$(BUILD)/bench/ledger
 	$(BUILD)/bench/aef
+	$(BUILD)/bench/reconcile
 	bench/http $(BUILD)/src/a6reg
 
 clean:

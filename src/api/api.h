@@ -12,6 +12,7 @@
 #include "../core/article6.h"
 #include "../core/check.h"
 #include "../store/auth_store.h"
+#include "../interop/envelope.h"
 #include "../store/writer.h"
 
 #define API_JSON_DEPTH_MAX 32
@@ -21,6 +22,7 @@
 
 typedef struct api_context {
     writer_t *writer;
+    const registry_keys_t *keys; /* this registry's identity; NULL before `a6reg init` made it */
     const char *db_location;
     int64_t four_eyes_above; /* transfers above this quantity need a second person */
 } api_context_t;
@@ -96,6 +98,10 @@ void api_authorizations_create(const api_request_t *r, api_response_t *out);
 void api_authorization_decide(const api_request_t *r, api_response_t *out);
 void api_authorization_revoke(const api_request_t *r, api_response_t *out);
 void api_authorization_change(const api_request_t *r, api_response_t *out);
+void api_interop_message(const api_request_t *r, api_response_t *out);
+void api_external_transfer_create(const api_request_t *r, api_response_t *out);
+void api_external_transfers_list(const api_request_t *r, api_response_t *out);
+void api_partners_list(const api_request_t *r, api_response_t *out);
 void api_approaches_list(const api_request_t *r, api_response_t *out);
 void api_approaches_create(const api_request_t *r, api_response_t *out);
 void api_entities_list(const api_request_t *r, api_response_t *out);

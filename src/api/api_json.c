@@ -25,6 +25,7 @@ unsigned api_status_for(a6_check_t check)
     case A6_CHECK_AUTHORIZATION_NOT_FOUND:
     case A6_CHECK_APPROACH_NOT_FOUND:
     case A6_CHECK_ENTITY_NOT_FOUND:
+    case A6_CHECK_PARTNER_NOT_FOUND:
         return 404;
     case A6_CHECK_METHOD_NOT_ALLOWED:
         return 405;
@@ -35,7 +36,14 @@ unsigned api_status_for(a6_check_t check)
     case A6_CHECK_ROLE_NOT_ALLOWED:
     case A6_CHECK_ACCOUNT_NOT_OWNED:
     case A6_CHECK_APPROVAL_BY_REQUESTER:
+    case A6_CHECK_SENDER_UNKNOWN:
+    case A6_CHECK_SIGNATURE_INVALID:
         return 403;
+    case A6_CHECK_ENVELOPE_INVALID:
+    case A6_CHECK_KEY_INVALID:
+        return 400;
+    case A6_CHECK_PARTNER_UNREACHABLE:
+        return 503;
     case A6_CHECK_IDEMPOTENCY_KEY_REUSED:
     case A6_CHECK_ACCOUNT_CLOSED:
     case A6_CHECK_ACCOUNT_NOT_EMPTY:
@@ -52,6 +60,9 @@ unsigned api_status_for(a6_check_t check)
     case A6_CHECK_PERIOD_STAGE:
     case A6_CHECK_APPROACH_EXISTS:
     case A6_CHECK_ENTITY_EXISTS:
+    case A6_CHECK_MESSAGE_REPLAYED:
+    case A6_CHECK_SEQUENCE_GAP:
+    case A6_CHECK_PARTNER_EXISTS:
         return 409;
     default:
         break;

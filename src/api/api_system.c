@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../audit/audit.h"
 #include "../store/ledger_verify.h"
 #include "api.h"
 
@@ -126,6 +127,26 @@ void api_audit_checkpoint(const api_request_t *r, api_response_t *out)
         {
             api_storage_error(out, err.message);
             return;
+        }
+    }
+    /* Signed by the registry: Ed25519 over the canonical JSON of {registry, seq, time, hash}. */
+    const registry_keys_t *keys = r->context->keys;
+    if (keys && body) {
+        json_object_set_new(body, "registry", json_string(keys->registry_id));
+        json_t *signed_part = json_copy(body);
+        json_object_del(signed_part, "signature");
+        char *bytes = audit_canonical_json(signed_part);
+        json_decref(signed_part);
+        if (bytes) {
+            unsigned char signature[crypto_sign_BYTES];
+            char hex[2 * crypto_sign_BYTES + 1], key[ENVELOPE_KEY_HEX_SIZE];
+            crypto_sign_detached(signature, NULL, (const unsigned char *)bytes, strlen(bytes),
+                                 keys->secret_key);
+            free(bytes);
+            envelope_hex_encode(signature, sizeof signature, hex);
+            envelope_hex_encode(keys->public_key, sizeof keys->public_key, key);
+            json_object_set_new(body, "signature", json_string(hex));
+            json_object_set_new(body, "public_key", json_string(key));
         }
     }
     api_json(out, 200, body);

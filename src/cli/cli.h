@@ -100,5 +100,7 @@ int cli_cmd_authorization(const cli_t *cli);
 int cli_cmd_approach(const cli_t *cli);
 int cli_cmd_entity(const cli_t *cli);
 int cli_cmd_report(const cli_t *cli);
+int cli_cmd_registry(const cli_t *cli);
+int cli_cmd_partner(const cli_t *cli);
 
 #endif

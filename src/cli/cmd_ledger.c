@@ -4,17 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/article6.h"
+#include "../interop/partners.h"
 #include "../store/ledger_store.h"
 #include "../store/writer.h"
 #include "cli.h"
 
 #define HISTORY_LIMIT_DEFAULT 50
 
-static const char init_usage[] = "a6reg init [--db PATH] [--party VNM]";
+static const char init_usage[] = "a6reg init [--db PATH] [--party VNM] [--registry-id VNM01]";
 
 int cli_cmd_init(const cli_t *cli)
 {
-    cli_option_t options[] = {CLI_OPTION("party", true), {0}};
+    cli_option_t options[] = {CLI_OPTION("party", true), CLI_OPTION("registry-id", true), {0}};
     const char *positionals[1];
     int count;
     if (cli->help) return printf("usage: %s\ncreates the registry database\n", init_usage), 0;
@@ -22,6 +24,14 @@ int cli_cmd_init(const cli_t *cli)
     const char *party = cli_option(options, "party") ? cli_option(options, "party") : "VNM";
     if (ledger_party_check(party) != A6_OK)
         return cli_reject(cli, A6_CHECK_PARTY_INVALID, "party", "party must be ISO alpha-3");
+    char registry_id[8];
+    snprintf(registry_id, sizeof registry_id, "%s01", party);
+    if (cli_option(options, "registry-id"))
+        snprintf(registry_id, sizeof registry_id, "%.7s", cli_option(options, "registry-id"));
+    if (a6_registry_id_check(registry_id) != A6_OK ||
+        (cli_option(options, "registry-id") && strlen(cli_option(options, "registry-id")) != 5))
+        return cli_reject(cli, A6_CHECK_REGISTRY_ID_INVALID, "registry_id",
+                          "a registry ID is three capital letters and two digits (VNM01)");
     db_t *db = NULL;
     db_error_t err = {0};
     if (ledger_store_open(cli->db_path, &db, &err) < 0) {
@@ -32,6 +42,8 @@ int cli_cmd_init(const cli_t *cli)
                               "WHERE NOT EXISTS (SELECT 1 FROM registry_meta WHERE name = 'party')";
     db_stmt_t *stmt = db_prepare(db, sql, &err);
     int rc = stmt ? (db_bind_text(stmt, 1, party), db_step_done(stmt, &err)) : DB_ERROR;
+    /* The registry's identity for partner messages: its ID and an Ed25519 key pair. */
+    if (rc >= 0) rc = registry_identity_ensure(db, registry_id, &err);
     db_close(db);
     if (rc < 0) {
         fprintf(stderr, "a6reg: cannot initialise %s: %s\n", cli->db_path, err.message);

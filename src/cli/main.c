@@ -1,5 +1,7 @@
 /* main.c: the `a6reg` command: global options (--db, --json, --actor, --help, --version) and
  * dispatch to the commands. Exit codes: 0 ok, 1 rejected by a check, 2 usage error. */
+#include <curl/curl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,12 @@ static const char main_usage[] =
     "  user add|passwd|revoke    users, roles, passwords and API tokens\n"
     "  ndc set|inventory|balance the NDC, its inventory and the emissions balance\n"
     "  policy set|show           the national authorization framework (versioned)\n"
-    "  authorization request|decide|list|show   Article 6.2 authorizations\n"
+    "  authorization request|decide|change|revoke|list|show   Article 6.2 authorizations\n"
+    "  approach add|list         cooperative approaches (partner Party, first transfer rule)\n"
+    "  entity add|list           entities the host authorizes (AEF T5)\n"
+    "  report aef                the UNFCCC AEF report of a year (xlsx, csv, json; check, submit)\n"
+    "  registry                  this registry's ID and public key\n"
+    "  partner add|list|queue|send|ping   partner registries and signed messages to them\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -83,6 +90,8 @@ static const command_t commands[] = {
     {"approach", cli_cmd_approach},
     {"entity", cli_cmd_entity},
     {"report", cli_cmd_report},
+    {"registry", cli_cmd_registry},
+    {"partner", cli_cmd_partner},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */
@@ -120,6 +129,11 @@ static int take_globals(int argc, char **argv, cli_t *cli, char **rest, int *res
 
 int main(int argc, char **argv)
 {
+    /* libsodium (keys, signatures, hashes) and libcurl (partner messages) start once, here. */
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "a6reg: cannot initialise libsodium or libcurl\n");
+        return CLI_EXIT_REJECTED;
+    }
     cli_t cli = {.db_path = getenv("A6REG_DB"), .actor = "operator"};
     if (!cli.db_path || !*cli.db_path) cli.db_path = "a6reg.db";
     char **rest = calloc((size_t)argc + 1, sizeof *rest);

@@ -85,7 +85,8 @@ static bool destination_allowed(ledger_tx_type_t type, ledger_account_type_t to)
     case LEDGER_TX_ISSUE:
         return to == LEDGER_ACCOUNT_HOLDING || to == LEDGER_ACCOUNT_PARTNER;
     case LEDGER_TX_TRANSFER:
-        return to == LEDGER_ACCOUNT_HOLDING || to == LEDGER_ACCOUNT_PENDING;
+        return to == LEDGER_ACCOUNT_HOLDING || to == LEDGER_ACCOUNT_PENDING ||
+               to == LEDGER_ACCOUNT_PARTNER;
     case LEDGER_TX_RETIRE:
         return to == LEDGER_ACCOUNT_RETIREMENT;
     case LEDGER_TX_CANCEL:
@@ -106,6 +107,11 @@ a6_check_t ledger_check_accounts(ledger_tx_type_t type, const ledger_account_t *
     if ((check = check_open(to)) != A6_OK) return check;
     if (from && from->id == to->id) return A6_CHECK_SAME_ACCOUNT;
     if (!destination_allowed(type, to->type)) return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
+    /* Units reach a partner registry's account only from a pending account: the completion of
+     * an external transfer the partner accepted. */
+    if (to->type == LEDGER_ACCOUNT_PARTNER && type == LEDGER_TX_TRANSFER &&
+        from->type != LEDGER_ACCOUNT_PENDING)
+        return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
     return A6_OK;
 }
 

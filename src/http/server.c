@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include "../core/access.h"
+#include "../interop/outbox.h"
+#include "../interop/partners.h"
 #include "../store/ledger_store.h"
 #include "metrics.h"
 #include "router.h"
@@ -421,7 +424,18 @@ int server_run(const server_config_t *config)
         fprintf(stderr, "a6reg: cannot open %s: %s\n", config->db_location, err.message);
         return 1;
     }
+    /* The registry's identity signs partner messages; the delivery thread sends the queued ones. */
+    registry_keys_t keys;
+    int identity = 0;
+    db_t *reader = NULL;
+    if (ledger_store_open_reader(config->db_location, &reader, &err) == 0) {
+        registry_identity_load(reader, &keys, &identity, &err);
+        db_close(reader);
+    }
+    outbox_worker_t *outbox =
+        identity ? outbox_worker_start(writer, config->db_location, &keys, 200) : NULL;
     s.context = (api_context_t){.writer = writer,
+                                .keys = identity ? &keys : NULL,
                                 .db_location = config->db_location,
                                 .four_eyes_above = config->four_eyes_above};
     if (strcmp(config->access_log, "-") == 0)
@@ -433,6 +447,7 @@ int server_run(const server_config_t *config)
     struct MHD_Daemon *daemon = start_daemon(&s, &address);
     if (!daemon) {
         fprintf(stderr, "a6reg: cannot listen on %s:%u\n", config->host, config->port);
+        outbox_worker_stop(outbox);
         writer_stop(writer);
         return 1;
     }
@@ -455,7 +470,9 @@ int server_run(const server_config_t *config)
         usleep(1000);
     MHD_stop_daemon(daemon);
     if (listener != MHD_INVALID_SOCKET) close(listener);
+    outbox_worker_stop(outbox);
     writer_stop(writer); /* everything queued is committed before this returns */
+    sodium_memzero(&keys, sizeof keys);
     pthread_key_delete(s.reader_key);
     if (s.access_log && s.access_log != stderr) fclose(s.access_log);
     pthread_mutex_destroy(&s.log_lock);

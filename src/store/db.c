@@ -162,6 +162,11 @@ int db_begin(db_t *db, db_error_t *err)
     return run_cached(db, begin_sql, err);
 }
 
+int db_begin_write(db_t *db, db_error_t *err)
+{
+    return run_cached(db, db->driver->begin_write_sql, err);
+}
+
 int db_commit(db_t *db, db_error_t *err)
 {
     return run_cached(db, commit_sql, err);

@@ -59,6 +59,9 @@ int db_step_done(db_stmt_t *stmt, db_error_t *err);
 
 /* Transactions and savepoints. */
 int db_begin(db_t *db, db_error_t *err);
+/* Begins a transaction holding the write lock from the start (the writer's batches): another
+ * process's writes are all committed before it or wait for it. */
+int db_begin_write(db_t *db, db_error_t *err);
 int db_commit(db_t *db, db_error_t *err);
 int db_rollback(db_t *db, db_error_t *err);
 int db_savepoint(db_t *db, db_error_t *err);

@@ -593,3 +593,101 @@ int itmo_close_years(db_t *db, ledger_state_t *state, db_error_t *err)
     state->holdings_closed_year = year - 1;
     return 0;
 }
+
+/* Walks the ITMO blocks moved by tx_id: for each, whether it is first transferred already. */
+typedef int (*external_fn)(db_t *db, ledger_state_t *state, void *context,
+                           const itmo_registry_t *registry, const moved_block_t *block,
+                           itmo_authorization_t *auth, approach_t *approach, bool first_transferred,
+                           db_error_t *err);
+
+static int external_walk(db_t *db, ledger_state_t *state, int64_t tx_id, external_fn fn,
+                         void *context, db_error_t *err)
+{
+    moved_block_t blocks[ITMO_MOVED_MAX];
+    size_t count = 0;
+    itmo_registry_t registry;
+    int rc;
+    if ((rc = moved_blocks(db, tx_id, blocks, &count, err)) < 0 ||
+        (rc = itmo_registry_load(db, &registry, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < count; i++) {
+        if (!blocks[i].authorization_id) continue;
+        itmo_authorization_t auth;
+        approach_t approach;
+        int first_transferred = 0;
+        if ((rc = itmo_authorization_load(db, &registry, blocks[i].authorization_id, &auth, err)) <
+                0 ||
+            (rc = approach_load(db, auth.approach_id, &approach, err)) < 0 ||
+            (rc = overlaps_first_transfer(db, blocks[i].first, blocks[i].last, &first_transferred,
+                                          err)) < 0)
+            return rc;
+        if ((rc = fn(db, state, context, &registry, &blocks[i], &auth, &approach,
+                     first_transferred != 0, err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int external_check_block(db_t *db, ledger_state_t *state, void *context,
+                                const itmo_registry_t *registry, const moved_block_t *b,
+                                itmo_authorization_t *auth, approach_t *approach,
+                                bool first_transferred, db_error_t *err)
+{
+    (void)registry, (void)approach;
+    ledger_result_t *result = context;
+    if (first_transferred) return 0;
+    int rc;
+    int64_t done = first_transferred_total(db, b->authorization_id, &rc, err);
+    if (rc < 0) return rc;
+    a6_check_t check = a6_first_transfer_check(&auth->rule, A6_PURPOSE_NDC, b->vintage,
+                                               action_date(state, 0), false, done,
+                                               b->last - b->first + 1);
+    if (check == A6_OK) return 0;
+    refuse(result, check, "blocks", auth->label);
+    return 1; /* stop: refused */
+}
+
+int itmo_external_check(db_t *db, ledger_state_t *state, int64_t tx_id, ledger_result_t *result,
+                        db_error_t *err)
+{
+    int rc = external_walk(db, state, tx_id, external_check_block, result, err);
+    return rc < 0 ? rc : 0;
+}
+
+typedef struct external_record {
+    const char *actor;
+    const char *acquiring_party;
+    int64_t tx_id;
+} external_record_t;
+
+static int external_record_block(db_t *db, ledger_state_t *state, void *context,
+                                 const itmo_registry_t *registry, const moved_block_t *b,
+                                 itmo_authorization_t *auth, approach_t *approach,
+                                 bool first_transferred, db_error_t *err)
+{
+    external_record_t *record = context;
+    action_row_t row = {.on = action_date(state, 0),
+                        .type = first_transferred ? A6_ACTION_TRANSFER : A6_ACTION_FIRST_TRANSFER,
+                        .subtype = first_transferred ? 0 : A6_SUBTYPE_FIRST_TRANSFER_TO_PARTY,
+                        .authorization = auth,
+                        .authorization_id = b->authorization_id,
+                        .first_transferring_party = registry->party,
+                        .registry_id = registry->registry_id,
+                        .first = b->first,
+                        .last = b->last,
+                        .unit_registry = approach->unit_registry,
+                        .vintage = b->vintage,
+                        .acquiring_party = record->acquiring_party,
+                        .transaction_id = record->tx_id,
+                        .issuance_id = b->issuance_id};
+    return first_transferred ? action_insert(db, state, record->actor, &row, err)
+                             : first_transfer_insert(db, state, record->actor, &row, err);
+}
+
+int itmo_external_record(db_t *db, ledger_state_t *state, const char *actor, int64_t tx_id,
+                         const char *acquiring_party, db_error_t *err)
+{
+    external_record_t record = {actor, acquiring_party, tx_id};
+    int rc = external_walk(db, state, tx_id, external_record_block, &record, err);
+    return rc < 0 ? rc : 0;
+}

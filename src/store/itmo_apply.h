@@ -49,6 +49,16 @@ int itmo_after_issue(db_t *db, ledger_state_t *state, const ledger_request_t *re
 int itmo_after_move(db_t *db, ledger_state_t *state, const ledger_request_t *request,
                     ledger_result_t *result, db_error_t *err);
 
+/* External transfers of the ITMOs moved by transaction tx_id. check: before the proposal leaves,
+ * each ITMO block not yet first transferred must be first transferable now towards the partner's
+ * NDC (a6_first_transfer_check; refusal in result). record: once the partner accepted, each such
+ * block is first transferred (one CA entry, a T3 "First transfer to another Party" row) and each
+ * ITMO block first transferred before gets a T3 "Transfer" row; acquiring_party the partner's. */
+int itmo_external_check(db_t *db, ledger_state_t *state, int64_t tx_id, ledger_result_t *result,
+                        db_error_t *err);
+int itmo_external_record(db_t *db, ledger_state_t *state, const char *actor, int64_t tx_id,
+                         const char *acquiring_party, db_error_t *err);
+
 /* Before the first change of a new year: freezes the ITMO holdings of every year that ended since
  * the last change into aef_holdings (they are the holdings as of 31 December). Audited. */
 int itmo_close_years(db_t *db, ledger_state_t *state, db_error_t *err);

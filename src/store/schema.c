@@ -322,6 +322,48 @@ static const migration_t migrations[] = {
         "  PRIMARY KEY (year, first_serial));"},
     {7, /* a held retirement or cancellation keeps its Article 6 meaning until approved */
         "ALTER TABLE approvals ADD COLUMN article6 TEXT;"},
+    {8, /* partner registries and the signed messages exchanged with them */
+        "CREATE TABLE partners ("
+        "  id TEXT PRIMARY KEY," /* registry ID, JPN01 */
+        "  url TEXT NOT NULL,"   /* base URL of its API */
+        "  public_key TEXT NOT NULL," /* Ed25519, hex */
+        "  next_out_sequence INTEGER NOT NULL,"
+        "  last_in_sequence INTEGER NOT NULL,"
+        "  created_at TEXT NOT NULL);"
+        "CREATE TABLE messages ("
+        "  id TEXT PRIMARY KEY," /* 32 hex digits, unique across registries */
+        "  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+        "  partner TEXT NOT NULL REFERENCES partners(id),"
+        "  sequence INTEGER NOT NULL,"
+        "  type TEXT NOT NULL,"
+        "  envelope TEXT NOT NULL," /* the signed envelope, as sent or received */
+        "  status TEXT NOT NULL,"   /* out: queued, answered; in: processed */
+        "  answer TEXT,"            /* the signed answer envelope */
+        "  attempts INTEGER NOT NULL,"
+        "  next_attempt_at TEXT,"
+        "  last_error TEXT,"
+        "  created_at TEXT NOT NULL,"
+        "  answered_at TEXT);"
+        "CREATE INDEX messages_queue ON messages(direction, status, partner, sequence);"},
+    {9, /* external transfers; units acquired from a partner keep their serials in its registry */
+        "ALTER TABLE issuances ADD COLUMN origin_registry TEXT;"
+        "ALTER TABLE issuances ADD COLUMN origin_first INTEGER;"
+        "CREATE INDEX issuances_by_origin ON issuances(origin_registry, origin_first);"
+        "CREATE TABLE external_transfers ("
+        "  id INTEGER PRIMARY KEY,"
+        "  direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),"
+        "  partner TEXT NOT NULL REFERENCES partners(id),"
+        "  partner_transfer INTEGER," /* in: the sender's transfer id */
+        "  message_id TEXT NOT NULL,"  /* the proposal */
+        "  status TEXT NOT NULL,"      /* out: proposed, completed, terminated; in: accepted */
+        "  from_account INTEGER REFERENCES accounts(id),"
+        "  pending_account INTEGER REFERENCES accounts(id),"
+        "  to_account INTEGER NOT NULL," /* out: the partner's account; in: ours */
+        "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+        "  blocks TEXT NOT NULL," /* the blocks as proposed, in their origin registries' serials */
+        "  transaction_id INTEGER REFERENCES transactions(id),"
+        "  created_at TEXT NOT NULL,"
+        "  decided_at TEXT);"},
 };
 
 int schema_version_latest(void)

@@ -74,14 +74,37 @@ static uint64_t monotonic_ns(void)
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+/* Another writer (an operator's command while the server runs) may have changed the database
+ * since the last batch: the audit chain's head tells. Then the cached state (next ids, chain,
+ * accounts) is loaded again inside this batch's write transaction, so nothing collides. */
+static int state_current(writer_t *w, db_error_t *err)
+{
+    static const char sql[] = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
+    db_stmt_t *stmt = db_prepare(w->db, sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    int64_t head = rc == DB_ROW ? db_column_int64(stmt, 0) : -1;
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (head == w->state.chain.next_seq - 1) return 0;
+    char now[CLOCK_ISO_SIZE];
+    memcpy(now, w->state.now, sizeof now);
+    ledger_account_cache_t *accounts = w->state.accounts;
+    if ((rc = ledger_state_load(w->db, &w->state, err)) < 0) return rc;
+    memcpy(w->state.now, now, sizeof now);
+    w->state.accounts = accounts;
+    ledger_account_cache_clear(&w->accounts);
+    return 0;
+}
+
 /* Runs one batch: begin, each request in a savepoint, commit; then answers every caller. */
 static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
 {
     uint64_t started_ns = monotonic_ns();
     db_error_t err = {0};
     clock_now_iso(w->state.now);
+    int ok = db_begin_write(w->db, &err) == 0 && state_current(w, &err) == 0;
     ledger_state_t before_batch = w->state;
-    int ok = db_begin(w->db, &err) == 0;
     for (writer_item_t *item = batch; ok && item; item = item->next)
         if (apply_one(w, item) < 0) ok = 0;
     uint64_t applied_ns = monotonic_ns();

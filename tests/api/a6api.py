@@ -88,7 +88,8 @@ class Response:
 class Registry:
     """A registry database in a temporary directory, its users, and its server."""
 
-    def __init__(self, exe, data_dir=None, import_jcm=False, four_eyes_above=100, extra_users=None):
+    def __init__(self, exe, data_dir=None, import_jcm=False, four_eyes_above=100, extra_users=None,
+                 init_args=()):
         self.exe = os.path.abspath(exe)
         self.dir = tempfile.mkdtemp(prefix="a6reg-api-")
         self.db = os.path.join(self.dir, "registry.db")
@@ -98,7 +99,7 @@ class Registry:
         self.four_eyes_above = four_eyes_above
         self.tokens = {}
         try:
-            self.cli("init")
+            self.cli("init", *init_args)
             if import_jcm:
                 self.cli("import", "jcm", data_dir)
             users = dict(USERS)

@@ -19,7 +19,9 @@
 /* Destination types each transaction may credit. */
 static const bool rule_destination[LEDGER_TX_CANCEL + 1][ACCOUNT_TYPE_LAST + 1] = {
     [LEDGER_TX_ISSUE] = {[LEDGER_ACCOUNT_HOLDING] = true, [LEDGER_ACCOUNT_PARTNER] = true},
-    [LEDGER_TX_TRANSFER] = {[LEDGER_ACCOUNT_HOLDING] = true, [LEDGER_ACCOUNT_PENDING] = true},
+    [LEDGER_TX_TRANSFER] = {[LEDGER_ACCOUNT_HOLDING] = true,
+                            [LEDGER_ACCOUNT_PENDING] = true,
+                            [LEDGER_ACCOUNT_PARTNER] = true},
     [LEDGER_TX_RETIRE] = {[LEDGER_ACCOUNT_RETIREMENT] = true},
     [LEDGER_TX_CANCEL] = {[LEDGER_ACCOUNT_CANCELLATION] = true,
                           [LEDGER_ACCOUNT_VOLUNTARY_CANCELLATION] = true,
@@ -56,6 +58,10 @@ static a6_check_t rule_expected(ledger_tx_type_t tx, account_state_t from_state,
     if (to_state == STATE_CLOSED) return A6_CHECK_ACCOUNT_CLOSED;
     if (same) return A6_CHECK_SAME_ACCOUNT;
     if (!rule_destination[tx][to_type]) return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
+    /* a partner registry's account receives by transfer only from a pending account */
+    if (tx == LEDGER_TX_TRANSFER && to_type == LEDGER_ACCOUNT_PARTNER &&
+        from_type != LEDGER_ACCOUNT_PENDING)
+        return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
     return A6_OK;
 }
 
@@ -116,7 +122,8 @@ static void check_accounts_table(ledger_tx_type_t tx)
         destinations += rule_destination[tx][tt];
     size_t types = ACCOUNT_TYPE_LAST - ACCOUNT_TYPE_FIRST + 1;
     size_t senders = tx == LEDGER_TX_ISSUE ? 3 * types : 2; /* issue ignores the source */
-    assert_int_equal(accepted, senders * destinations);
+    /* less the one pair refused by the partner rule: holding -> partner */
+    assert_int_equal(accepted, senders * destinations - (tx == LEDGER_TX_TRANSFER ? 1 : 0));
     assert_true(cases >= 3 * types * 3 * types);
 }
 
@@ -164,6 +171,7 @@ static void check_accounts_spot_checks(void **state)
     assert_int_equal(ledger_check_accounts(LEDGER_TX_ISSUE, NULL, &partner), A6_OK);
     assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &holding, &partner),
                      A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
+    assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &pending, &partner), A6_OK);
     assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &partner, &holding),
                      A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
     assert_int_equal(ledger_check_accounts(LEDGER_TX_ISSUE, NULL, &closed),

@@ -1,0 +1,357 @@
+/* outbox.c: the sender side of partner messaging: picking due messages, POSTing them with
+ * libcurl, checking the signed answer, and recording the outcome through the writer. */
+#include "outbox.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../audit/audit.h"
+#include "../store/clock.h"
+#include "../store/ledger_store.h"
+#include "partners.h"
+#include "transfer.h"
+
+#define ANSWER_BYTES_MAX ENVELOPE_BYTES_MAX
+
+/* The answer handlers of the message types that expect one to act on. */
+static const struct {
+    const char *type;
+    outbox_answer_fn handler;
+} answer_routes[] = {
+    {"ping", NULL},
+    {"transfer.proposal", transfer_on_answer},
+};
+
+static outbox_answer_fn answer_handler(const char *type)
+{
+    for (size_t i = 0; i < sizeof answer_routes / sizeof answer_routes[0]; i++)
+        if (strcmp(answer_routes[i].type, type) == 0) return answer_routes[i].handler;
+    return NULL;
+}
+
+/* A queued message at the head of its partner's queue. */
+typedef struct due_message {
+    char id[ENVELOPE_ID_SIZE];
+    char partner[8];
+    char type[ENVELOPE_TYPE_MAX + 1];
+    char *envelope;
+    char url[600];
+    unsigned char public_key[32];
+    int64_t attempts;
+} due_message_t;
+
+/* ISO 8601 UTC of now + seconds (same form as clock_now_iso). */
+static void iso_after(long seconds, char out[CLOCK_ISO_SIZE])
+{
+    time_t t = time(NULL) + seconds;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, CLOCK_ISO_SIZE, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+static int load_due(db_t *db, due_message_t **out, size_t *count, db_error_t *err)
+{
+    static const char sql[] =
+        "SELECT m.id, m.partner, m.type, m.envelope, p.url, p.public_key, m.attempts "
+        "FROM messages m JOIN partners p ON p.id = m.partner "
+        "WHERE m.direction = 'out' AND m.status = 'queued' AND m.next_attempt_at <= ? "
+        "AND m.sequence = (SELECT MIN(x.sequence) FROM messages x WHERE x.partner = m.partner "
+        "AND x.direction = 'out' AND x.status = 'queued') ORDER BY m.partner";
+    char now[CLOCK_ISO_SIZE];
+    clock_now_iso(now);
+    *out = NULL;
+    *count = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, now);
+    int rc;
+    size_t capacity = 0;
+    while ((rc = db_step(stmt, err)) == DB_ROW) {
+        if (*count == capacity) {
+            capacity = capacity ? capacity * 2 : 8;
+            due_message_t *grown = realloc(*out, capacity * sizeof *grown);
+            if (!grown) break;
+            *out = grown;
+        }
+        due_message_t *m = &(*out)[(*count)++];
+        memset(m, 0, sizeof *m);
+        snprintf(m->id, sizeof m->id, "%s", db_column_text(stmt, 0));
+        snprintf(m->partner, sizeof m->partner, "%s", db_column_text(stmt, 1));
+        snprintf(m->type, sizeof m->type, "%s", db_column_text(stmt, 2));
+        m->envelope = strdup(db_column_text(stmt, 3));
+        snprintf(m->url, sizeof m->url, "%s/api/v1/interop/messages", db_column_text(stmt, 4));
+        envelope_hex_decode(db_column_text(stmt, 5), m->public_key, sizeof m->public_key);
+        m->attempts = db_column_int64(stmt, 6);
+    }
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
+
+typedef struct buffer {
+    char *data;
+    size_t length;
+    int overflow;
+} buffer_t;
+
+static size_t collect(char *bytes, size_t size, size_t count, void *context)
+{
+    buffer_t *b = context;
+    size_t n = size * count;
+    if (b->length + n > ANSWER_BYTES_MAX) {
+        b->overflow = 1;
+        return 0;
+    }
+    char *grown = realloc(b->data, b->length + n + 1);
+    if (!grown) return 0;
+    b->data = grown;
+    memcpy(b->data + b->length, bytes, n);
+    b->length += n;
+    b->data[b->length] = '\0';
+    return n;
+}
+
+/* POSTs the envelope; returns the HTTP status (0 when no answer) with the body in *answer. */
+static long post(const due_message_t *m, long timeout_ms, buffer_t *answer, char *error,
+                 size_t error_size)
+{
+    CURL *curl = curl_easy_init();
+    if (!curl) return snprintf(error, error_size, "cannot start libcurl"), 0;
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    char curl_error[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(curl, CURLOPT_URL, m->url);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, m->envelope);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+    long status = 0;
+    CURLcode rc = curl_easy_perform(curl);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    else
+        snprintf(error, error_size, "%s", *curl_error ? curl_error : curl_easy_strerror(rc));
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    return status;
+}
+
+typedef struct outcome_operation {
+    const registry_keys_t *keys;
+    const due_message_t *message;
+    const char *answer;       /* the signed answer, or NULL for a failed attempt */
+    const envelope_t *parsed; /* the answer parsed */
+    const char *error;
+} outcome_operation_t;
+
+static int apply_outcome(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char answered_sql[] = "UPDATE messages SET status = 'answered', answer = ?, "
+                                       "answered_at = ?, attempts = attempts + 1, "
+                                       "last_error = NULL WHERE id = ? AND status = 'queued'";
+    static const char retry_sql[] = "UPDATE messages SET attempts = attempts + 1, "
+                                    "next_attempt_at = ?, last_error = ? WHERE id = ? "
+                                    "AND status = 'queued'";
+    outcome_operation_t *op = context;
+    const due_message_t *m = op->message;
+    db_stmt_t *stmt = db_prepare(db, op->answer ? answered_sql : retry_sql, err);
+    if (!stmt) return DB_ERROR;
+    if (op->answer) {
+        db_bind_text(stmt, 1, op->answer);
+        db_bind_text(stmt, 2, state->now);
+        db_bind_text(stmt, 3, m->id);
+    } else {
+        long delay = 1L << (m->attempts < 8 ? m->attempts : 8);
+        char next[CLOCK_ISO_SIZE];
+        iso_after(delay < OUTBOX_BACKOFF_MAX_S ? delay : OUTBOX_BACKOFF_MAX_S, next);
+        db_bind_text(stmt, 1, next);
+        db_bind_text(stmt, 2, op->error);
+        db_bind_text(stmt, 3, m->id);
+        return db_step_done(stmt, err) < 0 ? DB_ERROR : WRITER_ACCEPTED;
+    }
+    int rc = db_step_done(stmt, err);
+    if (rc < 0) return rc;
+    outbox_answer_fn handler = answer_handler(m->type);
+    if (handler) {
+        json_t *sent = json_loads(m->envelope, 0, NULL);
+        rc = handler(db, state, op->keys, m->partner, json_object_get(sent, "payload"),
+                     op->parsed->payload, err);
+        json_decref(sent);
+        if (rc < 0) return rc;
+    }
+    char object[48];
+    snprintf(object, sizeof object, "message/%s", m->id);
+    json_t *payload = json_pack("{ss ss sO}", "partner", m->partner, "type", m->type, "status",
+                                json_object_get(op->parsed->payload, "status"));
+    rc = payload ? audit_append(db, &state->chain, state->now, m->partner, "message.answered",
+                                object, payload, err)
+                 : db_error_set(err, DB_ERROR, "out of memory");
+    json_decref(payload);
+    return rc < 0 ? rc : WRITER_ACCEPTED;
+}
+
+/* Checks that body is the partner's signed answer to m. */
+static a6_check_t answer_check(const registry_keys_t *keys, const due_message_t *m,
+                               const buffer_t *body, envelope_t *parsed, char *error,
+                               size_t error_size)
+{
+    const char *field;
+    a6_check_t check = envelope_parse(body->data, body->length, parsed, &field);
+    if (check == A6_OK &&
+        (strcmp(parsed->sender, m->partner) != 0 ||
+         strcmp(parsed->receiver, keys->registry_id) != 0 || strcmp(parsed->type, "answer") != 0 ||
+         !json_is_string(json_object_get(parsed->payload, "in_reply_to")) ||
+         strcmp(json_string_value(json_object_get(parsed->payload, "in_reply_to")), m->id) != 0))
+        check = A6_CHECK_ENVELOPE_INVALID;
+    if (check == A6_OK) check = envelope_verify(parsed, m->public_key);
+    if (check != A6_OK) snprintf(error, error_size, "answer refused: %s", a6_check_name(check));
+    return check;
+}
+
+int outbox_run_once(writer_t *w, db_t *reader, const registry_keys_t *keys, long timeout_ms,
+                    outbox_stats_t *stats, db_error_t *err)
+{
+    memset(stats, 0, sizeof *stats);
+    due_message_t *due = NULL;
+    size_t count = 0;
+    int rc = load_due(reader, &due, &count, err);
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        due_message_t *m = &due[i];
+        buffer_t body = {0};
+        char error[CURL_ERROR_SIZE + 64] = "";
+        envelope_t parsed = {0};
+        stats->attempted++;
+        long status = m->envelope ? post(m, timeout_ms, &body, error, sizeof error) : 0;
+        const char *answer = NULL;
+        if (status == 200 && body.data &&
+            answer_check(keys, m, &body, &parsed, error, sizeof error) == A6_OK)
+            answer = body.data;
+        else if (status && !*error)
+            snprintf(error, sizeof error, "HTTP %ld: %.200s", status, body.data ? body.data : "");
+        outcome_operation_t op = {keys, m, answer, &parsed, error};
+        rc = writer_execute(w, apply_outcome, &op, err);
+        if (rc > 0) rc = 0;
+        if (answer)
+            stats->answered++;
+        else
+            stats->failed++;
+        envelope_release(&parsed);
+        free(body.data);
+    }
+    for (size_t i = 0; i < count; i++)
+        free(due[i].envelope);
+    free(due);
+    return rc;
+}
+
+json_t *outbox_query(db_t *db, db_error_t *err)
+{
+    static const char sql[] = "SELECT id, partner, sequence, type, attempts, next_attempt_at, "
+                              "last_error, created_at FROM messages WHERE direction = 'out' AND "
+                              "status = 'queued' ORDER BY partner, sequence";
+    err->code = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return NULL;
+    json_t *list = json_array();
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW) {
+        json_t *row = json_pack(
+            "{ss ss sI ss sI ss ss}", "id", db_column_text(stmt, 0), "partner",
+            db_column_text(stmt, 1), "sequence", (json_int_t)db_column_int64(stmt, 2), "type",
+            db_column_text(stmt, 3), "attempts", (json_int_t)db_column_int64(stmt, 4),
+            "next_attempt_at", db_column_text(stmt, 5), "created_at", db_column_text(stmt, 7));
+        json_object_set_new(row, "last_error",
+                            db_column_is_null(stmt, 6) ? json_null()
+                                                       : json_string(db_column_text(stmt, 6)));
+        json_array_append_new(list, row);
+    }
+    db_reset(stmt);
+    if (rc < 0) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+struct outbox_worker {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stop;
+    writer_t *writer;
+    db_t *reader;
+    registry_keys_t keys;
+    long interval_ms;
+};
+
+static void *worker_main(void *context)
+{
+    outbox_worker_t *worker = context;
+    pthread_mutex_lock(&worker->lock);
+    while (!worker->stop) {
+        pthread_mutex_unlock(&worker->lock);
+        outbox_stats_t stats;
+        db_error_t err = {0};
+        if (outbox_run_once(worker->writer, worker->reader, &worker->keys,
+                            OUTBOX_TIMEOUT_MS_DEFAULT, &stats, &err) < 0)
+            fprintf(stderr, "a6reg: partner messages: %s\n", err.message);
+        pthread_mutex_lock(&worker->lock);
+        if (worker->stop) break;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (worker->interval_ms % 1000) * 1000000L;
+        until.tv_sec += worker->interval_ms / 1000 + until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&worker->wake, &worker->lock, &until);
+    }
+    pthread_mutex_unlock(&worker->lock);
+    return NULL;
+}
+
+outbox_worker_t *outbox_worker_start(writer_t *w, const char *db_location,
+                                     const registry_keys_t *keys, long interval_ms)
+{
+    outbox_worker_t *worker = calloc(1, sizeof *worker);
+    if (!worker) return NULL;
+    db_error_t err = {0};
+    if (ledger_store_open_reader(db_location, &worker->reader, &err) < 0) {
+        fprintf(stderr, "a6reg: partner messages: %s\n", err.message);
+        free(worker);
+        return NULL;
+    }
+    worker->writer = w;
+    worker->keys = *keys;
+    worker->interval_ms = interval_ms > 0 ? interval_ms : 200;
+    pthread_mutex_init(&worker->lock, NULL);
+    pthread_cond_init(&worker->wake, NULL);
+    if (pthread_create(&worker->thread, NULL, worker_main, worker) != 0) {
+        db_close(worker->reader);
+        free(worker);
+        return NULL;
+    }
+    return worker;
+}
+
+void outbox_worker_stop(outbox_worker_t *worker)
+{
+    if (!worker) return;
+    pthread_mutex_lock(&worker->lock);
+    worker->stop = 1;
+    pthread_cond_signal(&worker->wake);
+    pthread_mutex_unlock(&worker->lock);
+    pthread_join(worker->thread, NULL);
+    pthread_cond_destroy(&worker->wake);
+    pthread_mutex_destroy(&worker->lock);
+    db_close(worker->reader);
+    sodium_memzero(&worker->keys, sizeof worker->keys);
+    free(worker);
+}

@@ -1,0 +1,42 @@
+/* outbox.h: delivering queued messages to partner registries over HTTP (libcurl): per partner, the
+ * lowest queued sequence number first, once it is due; a signed answer from that partner ends it
+ * (its type's answer handler runs in the writer's transaction); no answer, a timeout or anything
+ * else leaves it queued and retries it later with exponential backoff (1 s doubling to 5 min). A
+ * partner that is down delays a message but never loses or duplicates it: the receiver answers a
+ * message it already processed with its first answer. */
+#ifndef A6_INTEROP_OUTBOX_H
+#define A6_INTEROP_OUTBOX_H
+
+#include <jansson.h>
+
+#include "../store/writer.h"
+#include "envelope.h"
+
+#define OUTBOX_TIMEOUT_MS_DEFAULT 5000
+#define OUTBOX_BACKOFF_MAX_S 300
+
+typedef struct outbox_stats {
+    int attempted;
+    int answered;
+    int failed;
+} outbox_stats_t;
+
+/* An answer handler: the original message's type, its payload, the answer's payload (status,
+ * result...), inside the writer's transaction. 0 or a negative db_result_t. */
+typedef int (*outbox_answer_fn)(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
+                                const char *partner, json_t *sent, json_t *answer, db_error_t *err);
+
+/* One pass over the queue. Returns 0 (see stats) or a negative db_result_t. */
+int outbox_run_once(writer_t *w, db_t *reader, const registry_keys_t *keys, long timeout_ms,
+                    outbox_stats_t *stats, db_error_t *err);
+
+/* The delivery thread of `a6reg serve`: a pass every interval_ms until stopped. */
+typedef struct outbox_worker outbox_worker_t;
+outbox_worker_t *outbox_worker_start(writer_t *w, const char *db_location,
+                                     const registry_keys_t *keys, long interval_ms);
+void outbox_worker_stop(outbox_worker_t *worker);
+
+/* The queue as JSON: every outbound message not yet answered, with attempts and last error. */
+json_t *outbox_query(db_t *db, db_error_t *err);
+
+#endif

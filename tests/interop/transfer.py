@@ -1,0 +1,184 @@
+"""transfer.py: external transfers between two real registries (VNM01 and JPN01, two servers, two
+databases): units proposed, accepted and completed, arriving under their origin serials; the
+partner down during a transfer and restarted (delayed, never lost); the answer lost after the
+partner committed (retried, the partner answers its first answer, the units arrive once); a
+proposal of units already known (double issuance) rejected; the same proposal sent twice applied
+once. Afterwards units are conserved on both sides and `verify` passes."""
+import http.client
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
+from a6api import Registry, Tap  # noqa: E402
+from channel import meta, post, sign  # noqa: E402
+
+
+class LossyProxy:
+    """Forwards HTTP requests to a target port; when drop is set, the next answer is dropped
+    after the target processed the request (the connection closes without a response)."""
+
+    def __init__(self):
+        self.target = None
+        self.drop = 0
+        self.forwarded = 0
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def loop(self):
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+
+    def handle(self, conn):
+        try:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value.strip())
+            while len(body) < length:
+                body += conn.recv(65536)
+            method, path = head.split(b" ")[0].decode(), head.split(b" ")[1].decode()
+            target = http.client.HTTPConnection("127.0.0.1", self.target, timeout=30)
+            target.request(method, path, body=body, headers={"Content-Type": "application/json"})
+            answer = target.getresponse()
+            payload = answer.read()
+            self.forwarded += 1
+            if self.drop > 0:
+                self.drop -= 1
+                return  # the partner committed; its answer is lost on the way back
+            conn.sendall(b"HTTP/1.1 %d OK\r\nContent-Type: application/json\r\nContent-Length: %d"
+                         b"\r\nConnection: close\r\n\r\n" % (answer.status, len(payload)) + payload)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+
+def holdings(registry, account):
+    r = registry.request("GET", "/api/v1/accounts/%d/holdings" % account, user="admin")
+    return r.json["total"] if r.status == 200 else None
+
+
+def transfers(registry):
+    return registry.request("GET", "/api/v1/external-transfers", user="admin").json["items"]
+
+
+def wait_status(registry, transfer, statuses, seconds=20):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        for t in transfers(registry):
+            if t["id"] == transfer and t["direction"] == "out" and t["status"] in statuses:
+                return t["status"]
+        time.sleep(0.1)
+    return None
+
+
+def main():
+    exe = sys.argv[1]
+    tap = Tap()
+    proxy = LossyProxy()
+    vn = Registry(exe, init_args=("--party", "VNM"))
+    jp = Registry(exe, init_args=("--party", "JPN"))
+    try:
+        vn.start()
+        jp_port = jp.start()
+        proxy.target = jp_port
+        vn.cli("partner", "add", "JPN01", "http://127.0.0.1:%d" % proxy.port, meta(jp, "public_key"))
+        jp.cli("partner", "add", "VNM01", "http://127.0.0.1:%d" % vn.port, meta(vn, "public_key"))
+        a = vn.request("POST", "/api/v1/accounts", body={"holder": "Solar Co", "type": "holding"},
+                       user="admin").json["id"]
+        vn.request("POST", "/api/v1/transactions", user="admin",
+                   body={"type": "issue", "to": a, "quantity": 100, "vintage": 2024})
+        b = jp.request("POST", "/api/v1/accounts", body={"holder": "JP Buyer KK", "type": "holding"},
+                       user="admin").json["id"]
+
+        r = vn.request("POST", "/api/v1/external-transfers", user="admin",
+                       body={"from": a, "partner": "JPN01", "to_account": b, "quantity": 40})
+        tap.ok(r.status == 201 and r.json["status"] == "proposed", "VNM01 proposes 40 units to JPN01", r)
+        first = r.json["id"]
+        tap.ok(wait_status(vn, first, ("completed",)) == "completed",
+               "the partner accepts and the transfer completes", transfers(vn))
+        tap.ok(holdings(vn, a) == 60 and holdings(jp, b) == 40,
+               "60 units stay in Viet Nam, 40 arrived in Japan", holdings(vn, a), holdings(jp, b))
+        tap.ok(jp.sql("SELECT origin_registry || ' ' || origin_first || ' ' || quantity FROM issuances")
+               == "VNM01 1 40", "the units keep their serials in the origin registry (VNM01 1-40)")
+        tap.ok(vn.sql("SELECT SUM(b.last_serial - b.first_serial + 1) FROM blocks b JOIN accounts c "
+                      "ON c.id = b.account_id WHERE c.type = 'partner' AND c.holder = 'JPN01'") == "40",
+               "in VNM01 the units left into JPN01's account")
+
+        # The partner is down: the transfer waits in pending, then completes once it is back.
+        jp.stop()
+        r = vn.request("POST", "/api/v1/external-transfers", user="admin",
+                       body={"from": a, "partner": "JPN01", "to_account": b, "quantity": 10})
+        second = r.json["id"]
+        time.sleep(1.5)
+        queue = json.loads(vn.cli("partner", "queue").stdout)
+        tap.ok(wait_status(vn, second, ("proposed",), 1) == "proposed" and queue and
+               queue[0]["attempts"] >= 1 and queue[0]["last_error"],
+               "with the partner down the transfer stays proposed and is retried", queue)
+        tap.ok(holdings(vn, a) == 50, "its units wait in the pending account meanwhile")
+        jp.start("--listen", "127.0.0.1:%d" % jp_port)
+        tap.ok(wait_status(vn, second, ("completed",), 30) == "completed",
+               "the partner restarted: the transfer completes", transfers(vn))
+        tap.ok(holdings(jp, b) == 50, "Japan holds 50", holdings(jp, b))
+
+        # The answer is lost after the partner committed: retried, applied once.
+        proxy.drop = 1
+        r = vn.request("POST", "/api/v1/external-transfers", user="admin",
+                       body={"from": a, "partner": "JPN01", "to_account": b, "quantity": 5})
+        third = r.json["id"]
+        tap.ok(wait_status(vn, third, ("completed",), 30) == "completed" and proxy.forwarded >= 4,
+               "an answer lost after the partner committed: the retry completes it", proxy.forwarded)
+        tap.ok(holdings(jp, b) == 55 and holdings(vn, a) == 45,
+               "the units arrived once (55 in Japan, 45 left in Viet Nam)", holdings(jp, b))
+
+        # The same proposal again, and a new proposal of units Japan already knows.
+        sent = vn.sql("SELECT envelope FROM messages WHERE type = 'transfer.proposal' ORDER BY sequence LIMIT 1")
+        again = post(jp, sent)
+        tap.ok(again.status == 200 and again.json["payload"]["status"] == "accepted" and
+               holdings(jp, b) == 55, "the same proposal sent twice is applied once", again)
+        sequence = int(jp.sql("SELECT last_in_sequence FROM partners WHERE id = 'VNM01'")) + 1
+        double = sign(meta(vn, "secret_key"), {
+            "sender": "VNM01", "receiver": "JPN01", "id": os.urandom(16).hex(), "sequence": sequence,
+            "type": "transfer.proposal", "time": "2026-11-28T00:00:00.000Z",
+            "payload": {"transfer": 99, "to_account": b, "quantity": 40,
+                        "blocks": [{"origin": "VNM01", "first": 1, "last": 40, "vintage": 2024,
+                                    "unit_type": "jcm-credit"}]}})
+        r = post(jp, double)
+        tap.ok(r.status == 200 and r.json["payload"]["status"] == "rejected" and
+               r.json["payload"]["code"] == 6012 and holdings(jp, b) == 55,
+               "a proposal of units already known is rejected (6012): no double issuance", r)
+
+        vn_units = vn.sql("SELECT SUM(last_serial - first_serial + 1) FROM blocks")
+        tap.ok(vn_units == "100", "Viet Nam still accounts for all 100 units it issued", vn_units)
+        for name, registry in (("VNM01", vn), ("JPN01", jp)):
+            tap.ok(registry.stop() == 0, "%s stops cleanly" % name, registry.server_stderr())
+            v = registry.verify()
+            tap.ok(v.returncode == 0, "%s verify passes" % name, v.stdout, v.stderr)
+    finally:
+        vn.cleanup()
+        jp.cleanup()
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
