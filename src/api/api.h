@@ -99,6 +99,7 @@ void api_authorization_decide(const api_request_t *r, api_response_t *out);
 void api_authorization_revoke(const api_request_t *r, api_response_t *out);
 void api_authorization_change(const api_request_t *r, api_response_t *out);
 void api_interop_message(const api_request_t *r, api_response_t *out);
+void api_interop_query(const api_request_t *r, api_response_t *out);
 void api_external_transfer_create(const api_request_t *r, api_response_t *out);
 void api_external_transfers_list(const api_request_t *r, api_response_t *out);
 void api_partners_list(const api_request_t *r, api_response_t *out);

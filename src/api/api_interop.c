@@ -6,6 +6,7 @@
 
 #include "../interop/inbox.h"
 #include "../interop/partners.h"
+#include "../interop/reconcile_link.h"
 #include "../interop/transfer.h"
 #include "api.h"
 
@@ -96,4 +97,26 @@ void api_partners_list(const api_request_t *r, api_response_t *out)
         return;
     }
     api_page(r, out, list, "id");
+}
+
+/* POST /api/v1/interop/queries: a partner's signed read-only reconciliation query. */
+void api_interop_query(const api_request_t *r, api_response_t *out)
+{
+    if (!r->context->keys) {
+        api_error(out, A6_CHECK_SENDER_UNKNOWN, "receiver",
+                  "this registry has no identity yet (a6reg init --registry-id)");
+        return;
+    }
+    inbox_answer_t answer;
+    reconcile_answer(r->reader, r->context->keys, r->body, r->body_length, &answer);
+    if (answer.store_error < 0) {
+        api_storage_error(out, answer.message);
+    } else if (answer.check != A6_OK || !answer.body) {
+        api_error(out, answer.check, answer.field, answer.message);
+    } else {
+        out->status = 200;
+        out->content_type = "application/json";
+        out->body = answer.body;
+        out->length = strlen(answer.body);
+    }
 }

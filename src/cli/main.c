@@ -41,6 +41,7 @@ static const char main_usage[] =
     "  report aef                the UNFCCC AEF report of a year (xlsx, csv, json; check, submit)\n"
     "  registry                  this registry's ID and public key\n"
     "  partner add|list|queue|send|ping   partner registries and signed messages to them\n"
+    "  reconcile PARTNER|freezes|resolve  compare with a partner registry; freezes\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -92,6 +93,7 @@ static const command_t commands[] = {
     {"report", cli_cmd_report},
     {"registry", cli_cmd_registry},
     {"partner", cli_cmd_partner},
+    {"reconcile", cli_cmd_reconcile},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */

@@ -195,6 +195,9 @@ static const check_info_t check_table[] = {
      "these units are already known to this registry: accepting them would count them twice"},
     {A6_CHECK_RETURN_NOT_SUPPORTED, "return-not-supported",
      "units that originated in the receiving registry cannot be sent back to it yet"},
+    {A6_CHECK_BLOCKS_FROZEN, "blocks-frozen",
+     "these units are frozen: reconciliation with a partner found them in disagreement"},
+    {A6_CHECK_FREEZE_NOT_FOUND, "freeze-not-found", "no unresolved freeze with this id"},
     {A6_CHECK_PARTNER_NOT_FOUND, "partner-not-found", "no partner registry with this ID"},
     {A6_CHECK_ROLE_NOT_ALLOWED, "role-not-allowed", "the caller's role may not do this"},
 };

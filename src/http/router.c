@@ -86,6 +86,8 @@ const route_t router_routes[] = {
      "revoke an authorization in force (while none of its units was first transferred)"},
     {"POST", "/api/v1/interop/messages", api_interop_message, ROUTE_PUBLIC,
      "a partner registry's signed message (authenticated by its signature)"},
+    {"POST", "/api/v1/interop/queries", api_interop_query, ROUTE_PUBLIC,
+     "a partner registry's signed reconciliation query (read-only)"},
     {"GET", "/api/v1/partners", api_partners_list, ADMIN | AUTHORITY,
      "partner registries and their message sequences"},
     {"GET", "/api/v1/external-transfers", api_external_transfers_list, ADMIN | AUTHORITY,

@@ -14,10 +14,9 @@
 #include "../audit/audit.h"
 #include "../store/clock.h"
 #include "../store/ledger_store.h"
+#include "http_client.h"
 #include "partners.h"
 #include "transfer.h"
-
-#define ANSWER_BYTES_MAX ENVELOPE_BYTES_MAX
 
 /* The answer handlers of the message types that expect one to act on. */
 static const struct {
@@ -93,56 +92,11 @@ static int load_due(db_t *db, due_message_t **out, size_t *count, db_error_t *er
     return rc < 0 ? rc : 0;
 }
 
-typedef struct buffer {
-    char *data;
-    size_t length;
-    int overflow;
-} buffer_t;
-
-static size_t collect(char *bytes, size_t size, size_t count, void *context)
-{
-    buffer_t *b = context;
-    size_t n = size * count;
-    if (b->length + n > ANSWER_BYTES_MAX) {
-        b->overflow = 1;
-        return 0;
-    }
-    char *grown = realloc(b->data, b->length + n + 1);
-    if (!grown) return 0;
-    b->data = grown;
-    memcpy(b->data + b->length, bytes, n);
-    b->length += n;
-    b->data[b->length] = '\0';
-    return n;
-}
-
 /* POSTs the envelope; returns the HTTP status (0 when no answer) with the body in *answer. */
-static long post(const due_message_t *m, long timeout_ms, buffer_t *answer, char *error,
+static long post(const due_message_t *m, long timeout_ms, http_buffer_t *answer, char *error,
                  size_t error_size)
 {
-    CURL *curl = curl_easy_init();
-    if (!curl) return snprintf(error, error_size, "cannot start libcurl"), 0;
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    char curl_error[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(curl, CURLOPT_URL, m->url);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, m->envelope);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
-    long status = 0;
-    CURLcode rc = curl_easy_perform(curl);
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    else
-        snprintf(error, error_size, "%s", *curl_error ? curl_error : curl_easy_strerror(rc));
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    return status;
+    return http_post_json(m->url, m->envelope, timeout_ms, answer, error, error_size);
 }
 
 typedef struct outcome_operation {
@@ -201,7 +155,7 @@ static int apply_outcome(db_t *db, ledger_state_t *state, void *context, db_erro
 
 /* Checks that body is the partner's signed answer to m. */
 static a6_check_t answer_check(const registry_keys_t *keys, const due_message_t *m,
-                               const buffer_t *body, envelope_t *parsed, char *error,
+                               const http_buffer_t *body, envelope_t *parsed, char *error,
                                size_t error_size)
 {
     const char *field;
@@ -226,8 +180,8 @@ int outbox_run_once(writer_t *w, db_t *reader, const registry_keys_t *keys, long
     int rc = load_due(reader, &due, &count, err);
     for (size_t i = 0; rc == 0 && i < count; i++) {
         due_message_t *m = &due[i];
-        buffer_t body = {0};
-        char error[CURL_ERROR_SIZE + 64] = "";
+        http_buffer_t body = {0};
+        char error[320] = "";
         envelope_t parsed = {0};
         stats->attempted++;
         long status = m->envelope ? post(m, timeout_ms, &body, error, sizeof error) : 0;

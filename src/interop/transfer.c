@@ -282,8 +282,8 @@ int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t 
                          char *reason, size_t reason_size, db_error_t *err)
 {
     static const char account_sql[] = "SELECT type, status FROM accounts WHERE id = ?";
-    static const char origin_sql[] = "UPDATE issuances SET origin_registry = ?, origin_first = ? "
-                                     "WHERE id = ?";
+    static const char origin_sql[] = "UPDATE issuances SET origin_registry = ?, origin_first = ?, "
+                                     "acquired_from = ? WHERE id = ?";
     static const char sql[] =
         "INSERT INTO external_transfers(id, direction, partner, partner_transfer, message_id, "
         "status, to_account, quantity, blocks, created_at, decided_at) "
@@ -361,7 +361,8 @@ int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t 
         }
         db_bind_text(stmt, 1, b.origin);
         db_bind_int64(stmt, 2, b.first);
-        db_bind_int64(stmt, 3, issuance);
+        db_bind_text(stmt, 3, message->sender);
+        db_bind_int64(stmt, 4, issuance);
         if ((rc = db_step_done(stmt, err)) < 0) {
             json_decref(issuances);
             return rc;

@@ -651,6 +651,30 @@ int ledger_registry_account(db_t *db, ledger_state_t *state, ledger_tx_type_t ty
     return 0;
 }
 
+/* Units frozen by a reconciliation never move: refuses the transaction (the caller's savepoint
+ * undoes it) when a block it moved overlaps an unresolved freeze. */
+static int frozen_check(db_t *db, ledger_result_t *result, db_error_t *err)
+{
+    static const char sql[] =
+        "SELECT f.id FROM transaction_blocks tb JOIN frozen_blocks f ON f.resolved_at IS NULL "
+        "AND f.local_first <= tb.last_serial AND f.local_last >= tb.first_serial "
+        "WHERE tb.transaction_id = ? LIMIT 1";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, result->id);
+    int rc = db_step(stmt, err);
+    int64_t freeze = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (freeze) {
+        ledger_result_reject(result, A6_CHECK_BLOCKS_FROZEN, "blocks");
+        size_t used = strlen(result->message);
+        snprintf(result->message + used, sizeof result->message - used, " (freeze %lld)",
+                 (long long)freeze);
+    }
+    return 0;
+}
+
 static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_request_t *request,
                              ledger_result_t *result, db_error_t *err)
 {
@@ -696,7 +720,9 @@ static int apply_transaction(db_t *db, ledger_state_t *state, const ledger_reque
         return itmo_after_issue(db, state, r, result, err);
     }
     rc = apply_move(db, state, r, &from, &to, result, hash, err);
-    if (rc < 0 || result->check != A6_OK || r->tx_type == LEDGER_TX_TRANSFER) return rc;
+    if (rc < 0 || result->check != A6_OK) return rc;
+    if (state->frozen_active > 0 && (rc = frozen_check(db, result, err)) < 0) return rc;
+    if (result->check != A6_OK || r->tx_type == LEDGER_TX_TRANSFER) return rc;
     return itmo_after_move(db, state, r, result, err);
 }
 

@@ -57,6 +57,9 @@ int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err)
     int64_t closed = 0;
     if ((rc = query_int64(db, closed_sql, &closed, err)) < 0) return rc;
     state->holdings_closed_year = (int32_t)closed;
+    static const char frozen_sql[] = "SELECT COUNT(*) FROM frozen_blocks WHERE resolved_at IS NULL "
+                                     "AND local_first IS NOT NULL";
+    if ((rc = query_int64(db, frozen_sql, &state->frozen_active, err)) < 0) return rc;
     clock_now_iso(state->now);
     return audit_chain_load(db, &state->chain, err);
 }
@@ -136,11 +139,10 @@ json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
     while ((rc = db_step(stmt, err)) == DB_ROW) {
         int64_t first = db_column_int64(stmt, 0), last = db_column_int64(stmt, 1);
         total += last - first + 1;
-        json_t *block = json_pack("{sI sI sI sI ss sI}", "first", (json_int_t)first, "last",
-                                  (json_int_t)last, "quantity", (json_int_t)(last - first + 1),
-                                  "vintage", (json_int_t)db_column_int64(stmt, 2), "unit_type",
-                                  db_column_text(stmt, 3), "issuance",
-                                  (json_int_t)db_column_int64(stmt, 4));
+        json_t *block = json_pack(
+            "{sI sI sI sI ss sI}", "first", (json_int_t)first, "last", (json_int_t)last, "quantity",
+            (json_int_t)(last - first + 1), "vintage", (json_int_t)db_column_int64(stmt, 2),
+            "unit_type", db_column_text(stmt, 3), "issuance", (json_int_t)db_column_int64(stmt, 4));
         if (!db_column_is_null(stmt, 5) && !db_column_is_null(stmt, 6)) {
             /* An ITMO: its authorization and its unique identifier (6/CMA.4 annex I). */
             json_object_set_new(block, "authorization", json_integer(db_column_int64(stmt, 5)));

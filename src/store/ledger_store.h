@@ -38,6 +38,7 @@ typedef struct ledger_state {
     ledger_account_cache_t *accounts; /* shared by every copy of the state; may be NULL */
     char now[CLOCK_ISO_SIZE];         /* time stamped on every change of the current batch */
     int32_t holdings_closed_year;     /* ITMO holdings frozen up to 31 December of this year */
+    int64_t frozen_active;            /* unresolved freezes of units held here (reconciliation) */
 } ledger_state_t;
 
 /* Opens a database for writing and brings its schema up to date. */

@@ -364,6 +364,20 @@ static const migration_t migrations[] = {
         "  transaction_id INTEGER REFERENCES transactions(id),"
         "  created_at TEXT NOT NULL,"
         "  decided_at TEXT);"},
+    {10, /* reconciliation with partners: where acquired units came from, and frozen blocks */
+        "ALTER TABLE issuances ADD COLUMN acquired_from TEXT;"
+        "CREATE TABLE frozen_blocks ("
+        "  id INTEGER PRIMARY KEY,"
+        "  partner TEXT NOT NULL,"
+        "  origin TEXT NOT NULL,"
+        "  origin_first INTEGER NOT NULL,"
+        "  origin_last INTEGER NOT NULL,"
+        "  local_first INTEGER," /* the units here, NULL when this registry does not hold them */
+        "  local_last INTEGER,"
+        "  reason TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL,"
+        "  resolved_at TEXT,"
+        "  resolved_by TEXT);"},
 };
 
 int schema_version_latest(void)

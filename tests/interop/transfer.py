@@ -168,8 +168,60 @@ def main():
                r.json["payload"]["code"] == 6012 and holdings(jp, b) == 55,
                "a proposal of units already known is rejected (6012): no double issuance", r)
 
+        # Japan sends units the other way; then both sides reconcile.
+        j = jp.request("POST", "/api/v1/accounts", body={"holder": "JP Seller KK", "type": "holding"},
+                       user="admin").json["id"]
+        jp.request("POST", "/api/v1/transactions", user="admin",
+                   body={"type": "issue", "to": j, "quantity": 30, "vintage": 2025})
+        c = vn.request("POST", "/api/v1/accounts", body={"holder": "VN Buyer JSC", "type": "holding"},
+                       user="admin").json["id"]
+        r = jp.request("POST", "/api/v1/external-transfers", user="admin",
+                       body={"from": j, "partner": "VNM01", "to_account": c, "quantity": 30})
+        tap.ok(wait_status(jp, r.json["id"], ("completed",)) == "completed" and holdings(vn, c) == 30,
+               "JPN01 transfers 30 units to VNM01", transfers(jp))
+        out = vn.cli("--json", "reconcile", "JPN01", check=False)
+        result = json.loads(out.stdout) if out.stdout.strip().startswith("{") else {}
+        tap.ok(out.returncode == 0 and result.get("differences") == 0 and result.get("blocks") == 2,
+               "VNM01 and JPN01 reconcile: zero differences over both directions", out.stdout,
+               out.stderr)
+        tap.ok(0 < result.get("round_trips", 99) <= 10, "in a few round trips",
+               result.get("round_trips"))
+        out = jp.cli("--json", "reconcile", "VNM01", check=False)
+        tap.ok(out.returncode == 0 and json.loads(out.stdout)["differences"] == 0,
+               "and the same from Japan's side", out.stdout, out.stderr)
+
+        # A deliberately planted difference: Japan's record of the units it sent says 2024.
+        jp.sql("UPDATE blocks SET vintage = 2024 WHERE account_id = (SELECT id FROM accounts "
+               "WHERE type = 'partner' AND holder = 'VNM01')")
+        out = vn.cli("--json", "reconcile", "JPN01", check=False)
+        result = json.loads(out.stdout) if out.stdout.strip().startswith("{") else {}
+        diffs = result.get("diffs", [])
+        tap.ok(out.returncode == 1 and result.get("differences") == 1 and
+               diffs[0]["mine"]["origin"] == "JPN01" and diffs[0]["mine"]["vintage"] == 2025 and
+               diffs[0]["mine"]["last"] - diffs[0]["mine"]["first"] == 29 and
+               diffs[0]["theirs"]["vintage"] == 2024,
+               "the planted difference is found: JPN01's 30 units, vintage 2025 here, 2024 there",
+               out.stdout, out.stderr)
+        tap.ok(result.get("frozen") == 1, "and the units concerned are frozen here", result)
+        d = vn.request("POST", "/api/v1/accounts", body={"holder": "VN Other JSC", "type": "holding"},
+                       user="admin").json["id"]
+        r = vn.request("POST", "/api/v1/transactions", user="admin",
+                       body={"type": "transfer", "from": c, "to": d, "quantity": 5})
+        tap.ok(r.status == 422 and r.error_code() == 6014,
+               "frozen units cannot move (6014)", r)
+        freezes = json.loads(vn.cli("reconcile", "freezes").stdout)
+        vn.cli("reconcile", "resolve", str(freezes[0]["id"]))
+        r = vn.request("POST", "/api/v1/transactions", user="admin",
+                       body={"type": "transfer", "from": c, "to": d, "quantity": 5})
+        tap.ok(r.status == 201, "once an operator resolves the freeze they move again", r)
+        jp.sql("UPDATE blocks SET vintage = 2025 WHERE account_id = (SELECT id FROM accounts "
+               "WHERE type = 'partner' AND holder = 'VNM01')")
+        out = vn.cli("--json", "reconcile", "JPN01", check=False)
+        tap.ok(out.returncode == 0 and json.loads(out.stdout)["differences"] == 0,
+               "Japan's record repaired: zero differences again", out.stdout, out.stderr)
+
         vn_units = vn.sql("SELECT SUM(last_serial - first_serial + 1) FROM blocks")
-        tap.ok(vn_units == "100", "Viet Nam still accounts for all 100 units it issued", vn_units)
+        tap.ok(vn_units == "130", "Viet Nam accounts for its 100 units and the 30 acquired", vn_units)
         for name, registry in (("VNM01", vn), ("JPN01", jp)):
             tap.ok(registry.stop() == 0, "%s stops cleanly" % name, registry.server_stderr())
             v = registry.verify()

@@ -1,0 +1,49 @@
+/* reconcile_link.h: reconciliation with a partner registry over the network. Each side lists, in
+ * the origin registries' serials, the units it knows concerning the other (its units in the
+ * partner's account, the units it acquired from the partner); core/reconcile.c compares the two
+ * lists with totals, a hash tree and the differing blocks, asking the partner signed read-only
+ * queries (POST /api/v1/interop/queries). Differences are reported and the units concerned held
+ * here are frozen (no transfer, use or cancellation) until an operator resolves them. */
+#ifndef A6_INTEROP_RECONCILE_LINK_H
+#define A6_INTEROP_RECONCILE_LINK_H
+
+#include <jansson.h>
+
+#include "../core/reconcile.h"
+#include "../store/writer.h"
+#include "inbox.h"
+#include "partners.h"
+
+/* The canonical list of what this registry knows concerning partner (caller frees *blocks). */
+int reconcile_blocks_load(db_t *db, const char *registry_id, const char *partner,
+                          a6_recon_block_t **blocks, size_t *count, db_error_t *err);
+
+/* Answers a partner's signed query (reconcile.totals, reconcile.nodes, reconcile.blocks):
+ * answer->body is the signed answer, or answer->check the refusal (6001 to 6004, 6009). */
+void reconcile_answer(db_t *reader, const registry_keys_t *keys, const char *body, size_t length,
+                      inbox_answer_t *answer);
+
+typedef struct reconcile_outcome {
+    a6_check_t check; /* A6_OK when the protocol ran (differences or not) */
+    char message[256];
+    size_t differences;
+    unsigned round_trips;
+    size_t blocks_mine;
+    size_t blocks_theirs_asked;
+    json_t *diffs; /* [{kind, mine, theirs, freeze}] (caller releases) */
+    int64_t frozen;
+    int store_error;
+} reconcile_outcome_t;
+
+/* Runs the protocol with partner and freezes the differing units held here. 0 or a negative
+ * db_result_t. */
+int reconcile_run(writer_t *w, db_t *reader, const registry_keys_t *keys, const char *partner,
+                  long timeout_ms, reconcile_outcome_t *out, db_error_t *err);
+
+/* An operator resolves a freeze: its units move again. 6015 when unknown or resolved. */
+void reconcile_resolve(writer_t *w, const char *actor, int64_t freeze, partner_result_t *result);
+
+/* Freezes, unresolved first. */
+json_t *reconcile_freezes(db_t *db, db_error_t *err);
+
+#endif
