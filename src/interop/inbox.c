@@ -24,6 +24,7 @@ static int handle_ping(db_t *db, ledger_state_t *state, const registry_keys_t *k
 static const inbox_route_t routes[] = {
     {"ping", handle_ping},
     {"transfer.proposal", transfer_on_proposal},
+    {"jcm.issuance", transfer_on_issuance},
 };
 
 char *inbox_answer_sign(const registry_keys_t *keys, const envelope_t *message, const char *time,

@@ -25,6 +25,7 @@ static const struct {
 } answer_routes[] = {
     {"ping", NULL},
     {"transfer.proposal", transfer_on_answer},
+    {"jcm.issuance", NULL},
 };
 
 static outbox_answer_fn answer_handler(const char *type)
@@ -175,9 +176,12 @@ int outbox_run_once(writer_t *w, db_t *reader, const registry_keys_t *keys, long
                     outbox_stats_t *stats, db_error_t *err)
 {
     memset(stats, 0, sizeof *stats);
+    /* Issuances made straight into a partner's account are announced to it first. */
+    int rc = transfer_announce_issuances(w, reader, keys, err);
+    if (rc < 0) return rc;
     due_message_t *due = NULL;
     size_t count = 0;
-    int rc = load_due(reader, &due, &count, err);
+    rc = load_due(reader, &due, &count, err);
     for (size_t i = 0; rc == 0 && i < count; i++) {
         due_message_t *m = &due[i];
         http_buffer_t body = {0};

@@ -9,6 +9,7 @@
 
 #include "../audit/audit.h"
 #include "../core/article6.h"
+#include "../core/text.h"
 #include "../store/itmo_apply.h"
 #include "../store/ledger_store.h"
 #include "partners.h"
@@ -277,13 +278,75 @@ static int refuse(a6_check_t *check, char *reason, size_t size, a6_check_t code,
     return 0;
 }
 
+/* The units of blocks (a checked JSON array of proposed blocks) arrive from sender into
+ * to_account: each is issued here under fresh local serials mapped to its origin serials.
+ * Refuses (0 with *check) units that originated here or that are already known; the caller's
+ * savepoint undoes what was created. */
+static int acquire_blocks(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
+                          const char *sender, json_t *blocks, int64_t to_account, json_t *issuances,
+                          int64_t *total, a6_check_t *check, char *reason, size_t reason_size,
+                          db_error_t *err)
+{
+    static const char origin_sql[] = "UPDATE issuances SET origin_registry = ?, origin_first = ?, "
+                                     "acquired_from = ? WHERE id = ?";
+    *total = 0;
+    size_t i;
+    json_t *item;
+    int rc;
+    json_array_foreach(blocks, i, item)
+    {
+        proposed_block_t b;
+        int known = 0;
+        if (!parse_block(item, &b))
+            return refuse(check, reason, reason_size, A6_CHECK_BLOCK_INVALID,
+                          "a block is {origin, first, last, vintage, unit_type}");
+        if (strcmp(b.origin, keys->registry_id) == 0)
+            return refuse(check, reason, reason_size, A6_CHECK_RETURN_NOT_SUPPORTED,
+                          "units that originated here");
+        if ((rc = already_known(db, &b, &known, err)) < 0) return rc;
+        if (known) {
+            char why[160];
+            snprintf(why, sizeof why, "%s %lld-%lld", b.origin, (long long)b.first,
+                     (long long)b.last);
+            return refuse(check, reason, reason_size, A6_CHECK_BLOCKS_ALREADY_KNOWN, why);
+        }
+        ledger_request_t arrive = {.kind = LEDGER_REQUEST_TRANSACTION,
+                                   .actor = sender,
+                                   .tx_type = LEDGER_TX_ISSUE,
+                                   .to = to_account,
+                                   .quantity = b.last - b.first + 1,
+                                   .vintage = b.vintage,
+                                   .unit_type = b.unit_type};
+        ledger_result_t arrived;
+        if ((rc = ledger_apply(db, state, &arrive, &arrived, err)) < 0) return rc;
+        if (arrived.check != A6_OK)
+            return refuse(check, reason, reason_size, arrived.check, arrived.message);
+        int64_t issuance = state->next_issuance_id - 1;
+        db_stmt_t *stmt = db_prepare(db, origin_sql, err);
+        if (!stmt) return DB_ERROR;
+        db_bind_text(stmt, 1, b.origin);
+        db_bind_int64(stmt, 2, b.first);
+        db_bind_text(stmt, 3, sender);
+        db_bind_int64(stmt, 4, issuance);
+        if ((rc = db_step_done(stmt, err)) < 0) return rc;
+        json_array_append_new(issuances, json_integer(issuance));
+        *total += b.last - b.first + 1;
+    }
+    *check = A6_OK;
+    return 0;
+}
+
+static bool blocks_shape(json_t *blocks)
+{
+    return json_is_array(blocks) && json_array_size(blocks) > 0 &&
+           json_array_size(blocks) <= LEDGER_BLOCKS_PER_TX_MAX;
+}
+
 int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
                          const envelope_t *message, json_t **result, a6_check_t *check,
                          char *reason, size_t reason_size, db_error_t *err)
 {
     static const char account_sql[] = "SELECT type, status FROM accounts WHERE id = ?";
-    static const char origin_sql[] = "UPDATE issuances SET origin_registry = ?, origin_first = ?, "
-                                     "acquired_from = ? WHERE id = ?";
     static const char sql[] =
         "INSERT INTO external_transfers(id, direction, partner, partner_transfer, message_id, "
         "status, to_account, quantity, blocks, created_at, decided_at) "
@@ -292,8 +355,7 @@ int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t 
     json_t *blocks;
     if (json_unpack(message->payload, "{s:I, s:I, s:I, s:o}", "transfer", &transfer, "to_account",
                     &to_account, "quantity", &quantity, "blocks", &blocks) != 0 ||
-        !json_is_array(blocks) || json_array_size(blocks) == 0 ||
-        json_array_size(blocks) > LEDGER_BLOCKS_PER_TX_MAX)
+        !blocks_shape(blocks))
         return refuse(check, reason, reason_size, A6_CHECK_ENVELOPE_INVALID,
                       "a proposal has transfer, to_account, quantity and 1 to 10000 blocks");
     db_stmt_t *stmt = db_prepare(db, account_sql, err);
@@ -310,65 +372,11 @@ int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t 
                       "the destination must be an open holding account");
     int64_t total = 0;
     json_t *issuances = json_array();
-    size_t i;
-    json_t *item;
-    json_array_foreach(blocks, i, item)
-    {
-        proposed_block_t b;
-        int known = 0;
-        if (!parse_block(item, &b)) {
-            json_decref(issuances);
-            return refuse(check, reason, reason_size, A6_CHECK_BLOCK_INVALID,
-                          "a block is {origin, first, last, vintage, unit_type}");
-        }
-        if (strcmp(b.origin, keys->registry_id) == 0) {
-            json_decref(issuances);
-            return refuse(check, reason, reason_size, A6_CHECK_RETURN_NOT_SUPPORTED,
-                          "units that originated here");
-        }
-        if ((rc = already_known(db, &b, &known, err)) < 0) {
-            json_decref(issuances);
-            return rc;
-        }
-        if (known) {
-            json_decref(issuances);
-            char why[160];
-            snprintf(why, sizeof why, "%s %lld-%lld", b.origin, (long long)b.first,
-                     (long long)b.last);
-            return refuse(check, reason, reason_size, A6_CHECK_BLOCKS_ALREADY_KNOWN, why);
-        }
-        /* The units arrive: issued here under fresh local serials, mapped to their origin. */
-        ledger_request_t arrive = {.kind = LEDGER_REQUEST_TRANSACTION,
-                                   .actor = message->sender,
-                                   .tx_type = LEDGER_TX_ISSUE,
-                                   .to = to_account,
-                                   .quantity = b.last - b.first + 1,
-                                   .vintage = b.vintage,
-                                   .unit_type = b.unit_type};
-        ledger_result_t arrived;
-        if ((rc = ledger_apply(db, state, &arrive, &arrived, err)) < 0) {
-            json_decref(issuances);
-            return rc;
-        }
-        if (arrived.check != A6_OK) {
-            json_decref(issuances);
-            return refuse(check, reason, reason_size, arrived.check, arrived.message);
-        }
-        int64_t issuance = state->next_issuance_id - 1;
-        if (!(stmt = db_prepare(db, origin_sql, err))) {
-            json_decref(issuances);
-            return DB_ERROR;
-        }
-        db_bind_text(stmt, 1, b.origin);
-        db_bind_int64(stmt, 2, b.first);
-        db_bind_text(stmt, 3, message->sender);
-        db_bind_int64(stmt, 4, issuance);
-        if ((rc = db_step_done(stmt, err)) < 0) {
-            json_decref(issuances);
-            return rc;
-        }
-        json_array_append_new(issuances, json_integer(issuance));
-        total += b.last - b.first + 1;
+    rc = acquire_blocks(db, state, keys, message->sender, blocks, to_account, issuances, &total,
+                        check, reason, reason_size, err);
+    if (rc < 0 || *check != A6_OK) {
+        json_decref(issuances);
+        return rc;
     }
     if (total != quantity) {
         json_decref(issuances);
@@ -408,6 +416,125 @@ int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t 
                         "issuances", issuances);
     *check = A6_OK;
     return 0;
+}
+
+/* ---- JCM: units issued straight into a partner's account, announced to it ---- */
+
+int transfer_on_issuance(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
+                         const envelope_t *message, json_t **result, a6_check_t *check,
+                         char *reason, size_t reason_size, db_error_t *err)
+{
+    const char *holder;
+    json_int_t issuance;
+    json_t *blocks;
+    if (json_unpack(message->payload, "{s:I, s:s, s:o}", "issuance", &issuance, "holder", &holder,
+                    "blocks", &blocks) != 0 ||
+        !blocks_shape(blocks) || a6_text_check(holder, LEDGER_HOLDER_MAX) != A6_OK)
+        return refuse(check, reason, reason_size, A6_CHECK_ENVELOPE_INVALID,
+                      "an issuance has issuance, holder and 1 to 10000 blocks");
+    char party[A6_PARTY_SIZE];
+    party_of(keys->registry_id, party);
+    int64_t account;
+    int rc = account_for(db, state, message->sender, holder, LEDGER_ACCOUNT_HOLDING, party,
+                         &account, err);
+    if (rc < 0) return rc;
+    int64_t total = 0;
+    json_t *issuances = json_array();
+    rc = acquire_blocks(db, state, keys, message->sender, blocks, account, issuances, &total, check,
+                        reason, reason_size, err);
+    if (rc < 0 || *check != A6_OK) {
+        json_decref(issuances);
+        return rc;
+    }
+    if ((rc = audit(db, state, message->sender, "transfer.issuance", issuance,
+                    json_pack("{ss ss sI sI}", "partner", message->sender, "holder", holder,
+                              "account", (json_int_t)account, "quantity", (json_int_t)total),
+                    err)) < 0) {
+        json_decref(issuances);
+        return rc;
+    }
+    *result = json_pack("{sI sI so}", "account", (json_int_t)account, "quantity", (json_int_t)total,
+                        "issuances", issuances);
+    return 0;
+}
+
+typedef struct announce_operation {
+    const registry_keys_t *keys;
+    int announced;
+} announce_operation_t;
+
+/* Queues a "jcm.issuance" for every issuance made straight into a partner's account and not yet
+ * announced: the partner creates the same units (same serials of this registry) for the holder
+ * the committee named, so both registries hold the same period's shares. */
+static int apply_announce(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char sql[] =
+        "SELECT i.id, a.holder, i.first_serial, i.last_serial, i.vintage, i.unit_type, "
+        "COALESCE((SELECT l.holder FROM allocations l WHERE l.issuance_id = i.id), a.holder) "
+        "FROM issuances i JOIN accounts a ON a.id = i.account_id "
+        "JOIN partners p ON p.id = a.holder "
+        "WHERE a.type = 'partner' AND i.id NOT IN (SELECT issuance_id FROM announcements) "
+        "ORDER BY i.id LIMIT 100";
+    static const char record_sql[] = "INSERT INTO announcements(issuance_id, partner, "
+                                     "message_id, created_at) VALUES (?, ?, ?, ?)";
+    announce_operation_t *op = context;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    typedef struct pending {
+        int64_t issuance, first, last, vintage;
+        char partner[8], unit[32], holder[LEDGER_HOLDER_MAX + 1];
+    } pending_t;
+    pending_t found[100];
+    size_t n = 0;
+    int rc;
+    while ((rc = db_step(stmt, err)) == DB_ROW && n < 100) {
+        pending_t *p = &found[n++];
+        p->issuance = db_column_int64(stmt, 0);
+        snprintf(p->partner, sizeof p->partner, "%s", db_column_text(stmt, 1));
+        p->first = db_column_int64(stmt, 2);
+        p->last = db_column_int64(stmt, 3);
+        p->vintage = db_column_int64(stmt, 4);
+        snprintf(p->unit, sizeof p->unit, "%s", db_column_text(stmt, 5));
+        snprintf(p->holder, sizeof p->holder, "%s", db_column_text(stmt, 6));
+    }
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    for (size_t i = 0; i < n; i++) {
+        pending_t *p = &found[i];
+        json_t *payload = json_pack(
+            "{sI ss s[{ss sI sI sI ss}]}", "issuance", (json_int_t)p->issuance, "holder", p->holder,
+            "blocks", "origin", op->keys->registry_id, "first", (json_int_t)p->first, "last",
+            (json_int_t)p->last, "vintage", (json_int_t)p->vintage, "unit_type", p->unit);
+        char id[ENVELOPE_ID_SIZE];
+        rc = message_enqueue(db, state, op->keys, p->partner, "jcm.issuance", payload, id, err);
+        json_decref(payload);
+        if (rc < 0) return rc;
+        if (!(stmt = db_prepare(db, record_sql, err))) return DB_ERROR;
+        db_bind_int64(stmt, 1, p->issuance);
+        db_bind_text(stmt, 2, p->partner);
+        db_bind_text(stmt, 3, id);
+        db_bind_text(stmt, 4, state->now);
+        if ((rc = db_step_done(stmt, err)) < 0) return rc;
+        op->announced++;
+    }
+    return op->announced ? WRITER_ACCEPTED : WRITER_REJECTED; /* nothing to write: no batch */
+}
+
+int transfer_announce_issuances(writer_t *w, db_t *reader, const registry_keys_t *keys,
+                                db_error_t *err)
+{
+    static const char any_sql[] = "SELECT 1 FROM issuances i JOIN accounts a ON a.id = "
+                                  "i.account_id JOIN partners p ON p.id = a.holder "
+                                  "WHERE a.type = 'partner' AND i.id NOT IN "
+                                  "(SELECT issuance_id FROM announcements) LIMIT 1";
+    db_stmt_t *stmt = db_prepare(reader, any_sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    db_reset(stmt);
+    if (rc != DB_ROW) return rc < 0 ? rc : 0;
+    announce_operation_t op = {keys, 0};
+    rc = writer_execute(w, apply_announce, &op, err);
+    return rc < 0 ? rc : op.announced;
 }
 
 /* ---- sender: the answer ---- */

@@ -42,6 +42,18 @@ int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t 
                          const envelope_t *message, json_t **result, a6_check_t *check,
                          char *reason, size_t reason_size, db_error_t *err);
 
+/* The receiver's handler of "jcm.issuance": a partner issued units straight into this registry's
+ * account there (the JCM partner share); they are created here for the holder it names (an
+ * account opened for it if needed), under the partner's serials. */
+int transfer_on_issuance(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
+                         const envelope_t *message, json_t **result, a6_check_t *check,
+                         char *reason, size_t reason_size, db_error_t *err);
+
+/* Queues the announcements of issuances made into partners' accounts and not announced yet (run
+ * by the delivery pass). Returns how many were queued, or a negative db_result_t. */
+int transfer_announce_issuances(writer_t *w, db_t *reader, const registry_keys_t *keys,
+                                db_error_t *err);
+
 /* The sender's handler of the proposal's answer (an outbox answer handler). */
 int transfer_on_answer(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
                        const char *partner, json_t *sent, json_t *answer, db_error_t *err);

@@ -378,6 +378,12 @@ static const migration_t migrations[] = {
         "  created_at TEXT NOT NULL,"
         "  resolved_at TEXT,"
         "  resolved_by TEXT);"},
+    {11, /* units issued straight into a partner registry's account, announced to it (JCM) */
+        "CREATE TABLE announcements ("
+        "  issuance_id INTEGER PRIMARY KEY REFERENCES issuances(id),"
+        "  partner TEXT NOT NULL REFERENCES partners(id),"
+        "  message_id TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL);"},
 };
 
 int schema_version_latest(void)

@@ -156,17 +156,51 @@ def main():
         again = post(jp, sent)
         tap.ok(again.status == 200 and again.json["payload"]["status"] == "accepted" and
                holdings(jp, b) == 55, "the same proposal sent twice is applied once", again)
-        sequence = int(jp.sql("SELECT last_in_sequence FROM partners WHERE id = 'VNM01'")) + 1
-        double = sign(meta(vn, "secret_key"), {
-            "sender": "VNM01", "receiver": "JPN01", "id": os.urandom(16).hex(), "sequence": sequence,
-            "type": "transfer.proposal", "time": "2026-11-28T00:00:00.000Z",
-            "payload": {"transfer": 99, "to_account": b, "quantity": 40,
-                        "blocks": [{"origin": "VNM01", "first": 1, "last": 40, "vintage": 2024,
-                                    "unit_type": "jcm-credit"}]}})
-        r = post(jp, double)
-        tap.ok(r.status == 200 and r.json["payload"]["status"] == "rejected" and
-               r.json["payload"]["code"] == 6012 and holdings(jp, b) == 55,
-               "a proposal of units already known is rejected (6012): no double issuance", r)
+
+        # JCM: a period's partner share issued in Viet Nam straight into JPN01's account is
+        # announced to Japan, which holds the same units (same VNM01 serials) for the holder named.
+        steps = [
+            ["approach", "add", "CA0001", "--name", "JCM Japan-Viet Nam", "--partner", "JPN",
+             "--partner-registry", "JPN01", "--ndc-first-transfer", "issuance", "--unit-registry",
+             "JCM", "--role", "authority"],
+            ["activity", "add", "--ref", "VN101", "--kind", "project", "--title", "Rooftop solar",
+             "--technology", "solar-pv", "--sector", "energy"]]
+        for event, role in (("submit", "participant"), ("start_validation", "auditor"),
+                            ("validate", "auditor"), ("register", "committee")):
+            steps.append(["activity", "advance", "VN101", event, "--role", role, "--date", "2026-01-10"])
+        steps += [
+            ["monitoring", "add", "VN101", "--start", "2026-01-10", "--end", "2026-06-30",
+             "--claimed", "1000", "--date", "2026-07-05"],
+            ["monitoring", "verify", "1", "--verified", "1000", "--date", "2026-07-10"],
+            ["policy", "set", "--role", "authority", "--sector", "energy", "--technology", "solar-pv",
+             "--purpose", "NDC", "--max-share-bp", "5000", "--vintages", "2021-2030",
+             "--target-year", "2030"],
+            ["ndc", "set", "--first-year", "2021", "--last-year", "2030", "--target-year", "2030",
+             "--method", "trajectory", "--bau", "927900000", "--unconditional-bp", "1580"],
+            ["ndc", "inventory", "--year", "2030", "--emissions", "700000000"],
+            ["authorization", "request", "VN101", "--quantity", "500", "--vintages", "2026-2030",
+             "--purpose", "NDC"],
+            ["authorization", "decide", "1", "--approve", "--role", "authority", "--date", "2026-07-15"],
+            ["monitoring", "request", "1", "--date", "2026-07-20"],
+            ["monitoring", "notify", "1", "--total", "500", "--allocate", "host:Government of Viet Nam:200",
+             "--allocate", "partner:Government of Japan:300", "--date", "2026-10-20"],
+            ["monitoring", "issue", "1", "--authorization", "1", "--date", "2026-10-25"]]
+        failed = [" ".join(step) + ": " + p.stderr for step in steps
+                  for p in [vn.cli(*step, check=False)] if p.returncode != 0]
+        tap.ok(not failed, "VNM01 issues a JCM period with a 300 t partner share under an authorization",
+               *failed)
+        deadline = time.time() + 15
+        japan = None
+        while time.time() < deadline and not japan:
+            japan = jp.sql("SELECT a.holder || ' ' || i.origin_registry || ' ' || i.quantity FROM "
+                           "issuances i JOIN accounts a ON a.id = i.account_id WHERE "
+                           "a.holder = 'Government of Japan'")
+            time.sleep(0.2)
+        tap.ok(japan == "Government of Japan VNM01 300",
+               "JPN01 holds the partner share for the Government of Japan, under VNM01's serials",
+               japan)
+        tap.ok(vn.sql("SELECT COUNT(*) FROM first_transfers") == "1",
+               "in VNM01 the partner share's issuance is its first transfer (one CA entry)")
 
         # Japan sends units the other way; then both sides reconcile.
         j = jp.request("POST", "/api/v1/accounts", body={"holder": "JP Seller KK", "type": "holding"},
@@ -181,7 +215,7 @@ def main():
                "JPN01 transfers 30 units to VNM01", transfers(jp))
         out = vn.cli("--json", "reconcile", "JPN01", check=False)
         result = json.loads(out.stdout) if out.stdout.strip().startswith("{") else {}
-        tap.ok(out.returncode == 0 and result.get("differences") == 0 and result.get("blocks") == 2,
+        tap.ok(out.returncode == 0 and result.get("differences") == 0 and result.get("blocks") == 3,
                "VNM01 and JPN01 reconcile: zero differences over both directions", out.stdout,
                out.stderr)
         tap.ok(0 < result.get("round_trips", 99) <= 10, "in a few round trips",
@@ -219,9 +253,22 @@ def main():
         out = vn.cli("--json", "reconcile", "JPN01", check=False)
         tap.ok(out.returncode == 0 and json.loads(out.stdout)["differences"] == 0,
                "Japan's record repaired: zero differences again", out.stdout, out.stderr)
+        # Last (it takes a sequence number VNM01 itself never sent): a forged proposal of units
+        # Japan already knows.
+        sequence = int(jp.sql("SELECT last_in_sequence FROM partners WHERE id = 'VNM01'")) + 1
+        double = sign(meta(vn, "secret_key"), {
+            "sender": "VNM01", "receiver": "JPN01", "id": os.urandom(16).hex(), "sequence": sequence,
+            "type": "transfer.proposal", "time": "2026-11-28T00:00:00.000Z",
+            "payload": {"transfer": 99, "to_account": b, "quantity": 40,
+                        "blocks": [{"origin": "VNM01", "first": 1, "last": 40, "vintage": 2024,
+                                    "unit_type": "jcm-credit"}]}})
+        r = post(jp, double)
+        tap.ok(r.status == 200 and r.json["payload"]["status"] == "rejected" and
+               r.json["payload"]["code"] == 6012 and holdings(jp, b) == 55,
+               "a proposal of units already known is rejected (6012): no double issuance", r)
 
         vn_units = vn.sql("SELECT SUM(last_serial - first_serial + 1) FROM blocks")
-        tap.ok(vn_units == "130", "Viet Nam accounts for its 100 units and the 30 acquired", vn_units)
+        tap.ok(vn_units == "630", "Viet Nam accounts for its 600 units and the 30 acquired", vn_units)
         for name, registry in (("VNM01", vn), ("JPN01", jp)):
             tap.ok(registry.stop() == 0, "%s stops cleanly" % name, registry.server_stderr())
             v = registry.verify()
