@@ -157,6 +157,26 @@ def main():
         tap.ok(again.status == 200 and again.json["payload"]["status"] == "accepted" and
                holdings(jp, b) == 55, "the same proposal sent twice is applied once", again)
 
+        # The partner killed (SIGKILL) while transfers are in flight, then restarted: every transfer
+        # completes exactly once.
+        burst = []
+        for _ in range(10):
+            r = vn.request("POST", "/api/v1/external-transfers", user="admin",
+                           body={"from": a, "partner": "JPN01", "to_account": b, "quantity": 1})
+            burst.append(r.json["id"])
+        time.sleep(0.05)
+        jp.server.kill()
+        jp.server.wait()
+        jp.server.stdout.close()
+        time.sleep(0.5)
+        jp.start("--listen", "127.0.0.1:%d" % jp_port)
+        done = [wait_status(vn, t, ("completed",), 30) for t in burst]
+        tap.ok(done == ["completed"] * 10,
+               "the partner killed mid-transfer and restarted: all 10 transfers complete", done)
+        tap.ok(holdings(jp, b) == 65 and holdings(vn, a) == 35,
+               "each unit arrived exactly once (65 in Japan, 35 left in Viet Nam)",
+               holdings(jp, b), holdings(vn, a))
+
         # JCM: a period's partner share issued in Viet Nam straight into JPN01's account is
         # announced to Japan, which holds the same units (same VNM01 serials) for the holder named.
         steps = [
@@ -264,7 +284,7 @@ def main():
                                     "unit_type": "jcm-credit"}]}})
         r = post(jp, double)
         tap.ok(r.status == 200 and r.json["payload"]["status"] == "rejected" and
-               r.json["payload"]["code"] == 6012 and holdings(jp, b) == 55,
+               r.json["payload"]["code"] == 6012 and holdings(jp, b) == 65,
                "a proposal of units already known is rejected (6012): no double issuance", r)
 
         vn_units = vn.sql("SELECT SUM(last_serial - first_serial + 1) FROM blocks")
