@@ -9,7 +9,7 @@
 static const char serve_usage[] =
     "a6reg serve [--db PATH] [--listen HOST:PORT] [--threads N] [--body-max BYTES] "
     "[--connections-max N] [--timeout SECONDS] [--header-memory BYTES] [--four-eyes-above N] "
-    "[--access-log FILE|-|off] [--batch-max N]";
+    "[--access-log FILE|-|off] [--batch-max N] [--reconcile-every SECONDS]";
 
 /* Parses a positive number option into *out (unchanged when absent); false after the error. */
 static bool number_option(const cli_t *cli, const cli_option_t *options, const char *name,
@@ -33,12 +33,17 @@ int cli_cmd_serve(const cli_t *cli)
         printf("usage: %s\nserves the JSON API until SIGINT or SIGTERM\n", serve_usage);
         return CLI_EXIT_OK;
     }
-    cli_option_t options[] = {
-        CLI_OPTION("listen", true),          CLI_OPTION("threads", true),
-        CLI_OPTION("body-max", true),        CLI_OPTION("connections-max", true),
-        CLI_OPTION("timeout", true),         CLI_OPTION("header-memory", true),
-        CLI_OPTION("four-eyes-above", true), CLI_OPTION("access-log", true),
-        CLI_OPTION("batch-max", true),       {0}};
+    cli_option_t options[] = {CLI_OPTION("listen", true),
+                              CLI_OPTION("threads", true),
+                              CLI_OPTION("body-max", true),
+                              CLI_OPTION("connections-max", true),
+                              CLI_OPTION("timeout", true),
+                              CLI_OPTION("header-memory", true),
+                              CLI_OPTION("four-eyes-above", true),
+                              CLI_OPTION("access-log", true),
+                              CLI_OPTION("batch-max", true),
+                              CLI_OPTION("reconcile-every", true),
+                              {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 0, &count, serve_usage)) return CLI_EXIT_USAGE;
@@ -62,7 +67,7 @@ int cli_cmd_serve(const cli_t *cli)
     int64_t threads = 0, body = (int64_t)config.body_max_bytes,
             connections = config.connections_max, timeout = config.timeout_s,
             memory = (int64_t)config.connection_memory_bytes, four_eyes = config.four_eyes_above,
-            batch = 0;
+            batch = 0, reconcile_every = config.reconcile_every_s;
     if (!number_option(cli, options, "threads", 256, &threads) ||
         !number_option(cli, options, "body-max", 64 * 1024 * 1024, &body) ||
         !number_option(cli, options, "connections-max", 100000, &connections) ||
@@ -78,6 +83,13 @@ int cli_cmd_serve(const cli_t *cli)
     config.connection_memory_bytes = (size_t)memory;
     config.four_eyes_above = four_eyes;
     config.batch_max = (size_t)batch;
+    /* --reconcile-every 0 turns the periodic reconciliation off. */
+    const char *every = cli_option(options, "reconcile-every");
+    if (every && strcmp(every, "0") == 0)
+        reconcile_every = 0;
+    else if (!number_option(cli, options, "reconcile-every", 31 * 86400, &reconcile_every))
+        return CLI_EXIT_USAGE;
+    config.reconcile_every_s = (long)reconcile_every;
     if (cli_option(options, "access-log")) config.access_log = cli_option(options, "access-log");
     return server_run(&config) == 0 ? CLI_EXIT_OK : CLI_EXIT_REJECTED;
 }

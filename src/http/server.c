@@ -71,6 +71,7 @@ void server_config_defaults(server_config_t *c)
     c->connection_memory_bytes = 32 * 1024;
     c->four_eyes_above = 10000;
     c->access_log = "-";
+    c->reconcile_every_s = 3600;
 }
 
 static void close_reader(void *db)
@@ -433,7 +434,9 @@ int server_run(const server_config_t *config)
         db_close(reader);
     }
     outbox_worker_t *outbox =
-        identity ? outbox_worker_start(writer, config->db_location, &keys, 200) : NULL;
+        identity ? outbox_worker_start(writer, config->db_location, &keys, 200,
+                                       config->reconcile_every_s)
+                 : NULL;
     s.context = (api_context_t){.writer = writer,
                                 .keys = identity ? &keys : NULL,
                                 .db_location = config->db_location,

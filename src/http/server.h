@@ -18,10 +18,11 @@ typedef struct server_config {
     int64_t four_eyes_above;        /* transfers above this need a second person */
     const char *access_log;         /* file path, "-" for stderr, "off" for none */
     size_t batch_max;               /* the writer's batch size */
+    long reconcile_every_s;         /* reconcile with every partner this often; 0: never */
 } server_config_t;
 
 /* Defaults: 127.0.0.1:8080, 4 threads per core, 1 MiB bodies, 1024 connections, 30 s, 32 KiB per
- * connection, four-eyes above 10,000 t, access log on stderr. */
+ * connection, four-eyes above 10,000 t, access log on stderr, reconciliation every hour. */
 void server_config_defaults(server_config_t *config);
 
 /* Opens the database, starts the writer and the server, prints "listening on http://HOST:PORT",

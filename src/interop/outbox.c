@@ -16,6 +16,7 @@
 #include "../store/ledger_store.h"
 #include "http_client.h"
 #include "partners.h"
+#include "reconcile_link.h"
 #include "transfer.h"
 
 /* The answer handlers of the message types that expect one to act on. */
@@ -249,7 +250,33 @@ struct outbox_worker {
     db_t *reader;
     registry_keys_t keys;
     long interval_ms;
+    long reconcile_every_s;
+    time_t next_reconcile;
 };
+
+/* The periodic reconciliation with every partner. */
+static void reconcile_all(outbox_worker_t *worker)
+{
+    db_error_t err = {0};
+    json_t *partners = partner_query_all(worker->reader, &err);
+    size_t i;
+    json_t *p;
+    json_array_foreach(partners, i, p)
+    {
+        const char *id = json_string_value(json_object_get(p, "id"));
+        reconcile_outcome_t out;
+        if (reconcile_run(worker->writer, worker->reader, &worker->keys, id,
+                          OUTBOX_TIMEOUT_MS_DEFAULT, &out, &err) < 0)
+            fprintf(stderr, "a6reg: reconciliation with %s: %s\n", id, err.message);
+        else if (out.check != A6_OK)
+            fprintf(stderr, "a6reg: reconciliation with %s: %s\n", id, out.message);
+        else if (out.differences)
+            fprintf(stderr, "a6reg: reconciliation with %s: %zu difference(s), %lld freeze(s)\n",
+                    id, out.differences, (long long)out.frozen);
+        json_decref(out.diffs);
+    }
+    json_decref(partners);
+}
 
 static void *worker_main(void *context)
 {
@@ -262,6 +289,10 @@ static void *worker_main(void *context)
         if (outbox_run_once(worker->writer, worker->reader, &worker->keys,
                             OUTBOX_TIMEOUT_MS_DEFAULT, &stats, &err) < 0)
             fprintf(stderr, "a6reg: partner messages: %s\n", err.message);
+        if (worker->reconcile_every_s > 0 && time(NULL) >= worker->next_reconcile) {
+            reconcile_all(worker);
+            worker->next_reconcile = time(NULL) + worker->reconcile_every_s;
+        }
         pthread_mutex_lock(&worker->lock);
         if (worker->stop) break;
         struct timespec until;
@@ -276,7 +307,8 @@ static void *worker_main(void *context)
 }
 
 outbox_worker_t *outbox_worker_start(writer_t *w, const char *db_location,
-                                     const registry_keys_t *keys, long interval_ms)
+                                     const registry_keys_t *keys, long interval_ms,
+                                     long reconcile_every_s)
 {
     outbox_worker_t *worker = calloc(1, sizeof *worker);
     if (!worker) return NULL;
@@ -289,6 +321,8 @@ outbox_worker_t *outbox_worker_start(writer_t *w, const char *db_location,
     worker->writer = w;
     worker->keys = *keys;
     worker->interval_ms = interval_ms > 0 ? interval_ms : 200;
+    worker->reconcile_every_s = reconcile_every_s;
+    worker->next_reconcile = time(NULL) + reconcile_every_s;
     pthread_mutex_init(&worker->lock, NULL);
     pthread_cond_init(&worker->wake, NULL);
     if (pthread_create(&worker->thread, NULL, worker_main, worker) != 0) {

@@ -32,8 +32,11 @@ int outbox_run_once(writer_t *w, db_t *reader, const registry_keys_t *keys, long
 
 /* The delivery thread of `a6reg serve`: a pass every interval_ms until stopped. */
 typedef struct outbox_worker outbox_worker_t;
+/* Also reconciles with every partner every reconcile_every_s seconds (0: never), the first time
+ * one period after the start; differences are frozen and reported on stderr. */
 outbox_worker_t *outbox_worker_start(writer_t *w, const char *db_location,
-                                     const registry_keys_t *keys, long interval_ms);
+                                     const registry_keys_t *keys, long interval_ms,
+                                     long reconcile_every_s);
 void outbox_worker_stop(outbox_worker_t *worker);
 
 /* The queue as JSON: every outbound message not yet answered, with attempts and last error. */

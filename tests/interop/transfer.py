@@ -273,6 +273,22 @@ def main():
         out = vn.cli("--json", "reconcile", "JPN01", check=False)
         tap.ok(out.returncode == 0 and json.loads(out.stdout)["differences"] == 0,
                "Japan's record repaired: zero differences again", out.stdout, out.stderr)
+        # The server reconciles by itself (--reconcile-every): a new difference gets frozen.
+        vn_port = vn.port
+        vn.stop()
+        jp.sql("UPDATE blocks SET vintage = 2024 WHERE account_id = (SELECT id FROM accounts "
+               "WHERE type = 'partner' AND holder = 'VNM01')")
+        vn.start("--listen", "127.0.0.1:%d" % vn_port, "--reconcile-every", "1")
+        deadline, unresolved = time.time() + 15, "0"
+        while time.time() < deadline and unresolved == "0":
+            unresolved = vn.sql("SELECT COUNT(*) FROM frozen_blocks WHERE resolved_at IS NULL")
+            time.sleep(0.2)
+        tap.ok(unresolved == "1", "the periodic reconciliation finds and freezes a new difference",
+               unresolved, vn.server_stderr())
+        jp.sql("UPDATE blocks SET vintage = 2025 WHERE account_id = (SELECT id FROM accounts "
+               "WHERE type = 'partner' AND holder = 'VNM01')")
+        vn.cli("reconcile", "resolve", vn.sql("SELECT id FROM frozen_blocks WHERE resolved_at IS NULL"))
+
         # Last (it takes a sequence number VNM01 itself never sent): a forged proposal of units
         # Japan already knows.
         sequence = int(jp.sql("SELECT last_in_sequence FROM partners WHERE id = 'VNM01'")) + 1
