@@ -759,6 +759,7 @@ static int apply_submit(db_t *db, ledger_state_t *state, void *context, db_error
 void aef_submit(writer_t *w, const char *actor, a6_role_t role, int32_t year,
                 aef_export_outcome_t *outcome)
 {
+    memset(outcome, 0, sizeof *outcome); /* also when the writer fails before applying */
     submission_t s = {actor, role, year, outcome};
     db_error_t err = {0};
     int rc = writer_execute(w, apply_submit, &s, &err);
