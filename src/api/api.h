@@ -23,6 +23,7 @@
 typedef struct api_context {
     writer_t *writer;
     const registry_keys_t *keys; /* this registry's identity; NULL before `a6reg init` made it */
+    struct reconcile_cache *reconcile_cache; /* partners' reconciliation queries (may be NULL) */
     const char *db_location;
     int64_t four_eyes_above; /* transfers above this quantity need a second person */
 } api_context_t;

@@ -108,7 +108,8 @@ void api_interop_query(const api_request_t *r, api_response_t *out)
         return;
     }
     inbox_answer_t answer;
-    reconcile_answer(r->reader, r->context->keys, r->body, r->body_length, &answer);
+    reconcile_answer(r->reader, r->context->keys, r->context->reconcile_cache, r->body,
+                     r->body_length, &answer);
     if (answer.store_error < 0) {
         api_storage_error(out, answer.message);
     } else if (answer.check != A6_OK || !answer.body) {

@@ -16,6 +16,7 @@
 #include "../core/access.h"
 #include "../interop/outbox.h"
 #include "../interop/partners.h"
+#include "../interop/reconcile_link.h"
 #include "../store/ledger_store.h"
 #include "metrics.h"
 #include "router.h"
@@ -433,12 +434,12 @@ int server_run(const server_config_t *config)
         registry_identity_load(reader, &keys, &identity, &err);
         db_close(reader);
     }
-    outbox_worker_t *outbox =
-        identity ? outbox_worker_start(writer, config->db_location, &keys, 200,
-                                       config->reconcile_every_s)
-                 : NULL;
+    outbox_worker_t *outbox = identity ? outbox_worker_start(writer, config->db_location, &keys,
+                                                             200, config->reconcile_every_s)
+                                       : NULL;
     s.context = (api_context_t){.writer = writer,
                                 .keys = identity ? &keys : NULL,
+                                .reconcile_cache = reconcile_cache_new(),
                                 .db_location = config->db_location,
                                 .four_eyes_above = config->four_eyes_above};
     if (strcmp(config->access_log, "-") == 0)
@@ -451,6 +452,7 @@ int server_run(const server_config_t *config)
     if (!daemon) {
         fprintf(stderr, "a6reg: cannot listen on %s:%u\n", config->host, config->port);
         outbox_worker_stop(outbox);
+        reconcile_cache_free(s.context.reconcile_cache);
         writer_stop(writer);
         return 1;
     }
@@ -474,6 +476,7 @@ int server_run(const server_config_t *config)
     MHD_stop_daemon(daemon);
     if (listener != MHD_INVALID_SOCKET) close(listener);
     outbox_worker_stop(outbox);
+    reconcile_cache_free(s.context.reconcile_cache);
     writer_stop(writer); /* everything queued is committed before this returns */
     sodium_memzero(&keys, sizeof keys);
     pthread_key_delete(s.reader_key);

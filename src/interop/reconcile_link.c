@@ -2,6 +2,7 @@
  * queries and their answers, the freezes. The comparison itself is core/reconcile.c's. */
 #include "reconcile_link.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,8 +189,72 @@ static a6_check_t answer_query(const envelope_t *query, const a6_recon_block_t *
     return check;
 }
 
-void reconcile_answer(db_t *reader, const registry_keys_t *keys, const char *body, size_t length,
-                      inbox_answer_t *answer)
+struct reconcile_cache {
+    pthread_mutex_t lock;
+    char partner[8];
+    int64_t audit_head; /* the audit log's last seq when the list was built */
+    a6_recon_block_t *blocks;
+    size_t count;
+};
+
+reconcile_cache_t *reconcile_cache_new(void)
+{
+    reconcile_cache_t *cache = calloc(1, sizeof *cache);
+    if (cache) pthread_mutex_init(&cache->lock, NULL);
+    return cache;
+}
+
+void reconcile_cache_free(reconcile_cache_t *cache)
+{
+    if (!cache) return;
+    pthread_mutex_destroy(&cache->lock);
+    free(cache->blocks);
+    free(cache);
+}
+
+static int audit_head(db_t *db, int64_t *head, db_error_t *err)
+{
+    static const char sql[] = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    *head = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
+
+/* The partner's list from the cache when the ledger has not changed since, else built (and
+ * cached). The caller answers with it while holding the cache's lock (*locked). */
+static int cached_list(db_t *reader, const registry_keys_t *keys, reconcile_cache_t *cache,
+                       const char *partner, bool fresh, a6_recon_block_t **blocks, size_t *count,
+                       bool *owned, db_error_t *err)
+{
+    *owned = true;
+    if (!cache)
+        return reconcile_blocks_load(reader, keys->registry_id, partner, blocks, count, err);
+    int64_t head;
+    int rc = audit_head(reader, &head, err);
+    if (rc < 0) return rc;
+    if (fresh || !cache->blocks || strcmp(cache->partner, partner) != 0 ||
+        cache->audit_head != head) {
+        free(cache->blocks);
+        cache->blocks = NULL;
+        cache->count = 0;
+        if ((rc = reconcile_blocks_load(reader, keys->registry_id, partner, &cache->blocks,
+                                        &cache->count, err)) < 0)
+            return rc;
+        if (!cache->blocks) cache->blocks = calloc(1, sizeof *cache->blocks);
+        snprintf(cache->partner, sizeof cache->partner, "%s", partner);
+        cache->audit_head = head;
+    }
+    *blocks = cache->blocks;
+    *count = cache->count;
+    *owned = false;
+    return 0;
+}
+
+void reconcile_answer(db_t *reader, const registry_keys_t *keys, reconcile_cache_t *cache,
+                      const char *body, size_t length, inbox_answer_t *answer)
 {
     memset(answer, 0, sizeof *answer);
     envelope_t query;
@@ -226,7 +291,12 @@ void reconcile_answer(db_t *reader, const registry_keys_t *keys, const char *bod
     }
     a6_recon_block_t *list = NULL;
     size_t count = 0;
-    if (reconcile_blocks_load(reader, keys->registry_id, query.sender, &list, &count, &err) < 0) {
+    bool owned = true;
+    if (cache) pthread_mutex_lock(&cache->lock);
+    /* A reconciliation starts with the totals: its list is read afresh then, and reused for the
+     * rest of that run's questions while the ledger does not change. */
+    bool fresh = strcmp(query.type, "reconcile.totals") == 0;
+    if (cached_list(reader, keys, cache, query.sender, fresh, &list, &count, &owned, &err) < 0) {
         answer->store_error = DB_ERROR;
         snprintf(answer->message, sizeof answer->message, "storage error: %s", err.message);
     } else {
@@ -239,7 +309,8 @@ void reconcile_answer(db_t *reader, const registry_keys_t *keys, const char *bod
         json_decref(result);
         answer->check = answer->body ? A6_OK : A6_CHECK_ENVELOPE_INVALID;
     }
-    free(list);
+    if (owned) free(list);
+    if (cache) pthread_mutex_unlock(&cache->lock);
     envelope_release(&query);
 }
 

@@ -18,10 +18,18 @@
 int reconcile_blocks_load(db_t *db, const char *registry_id, const char *partner,
                           a6_recon_block_t **blocks, size_t *count, db_error_t *err);
 
+/* The list last built for a partner's queries: read afresh at the first question of each
+ * reconciliation (the totals), then reused for its other questions while the audit log has not
+ * moved, so that one reconciliation reads the ledger once. */
+typedef struct reconcile_cache reconcile_cache_t;
+reconcile_cache_t *reconcile_cache_new(void);
+void reconcile_cache_free(reconcile_cache_t *cache);
+
 /* Answers a partner's signed query (reconcile.totals, reconcile.nodes, reconcile.blocks):
- * answer->body is the signed answer, or answer->check the refusal (6001 to 6004, 6009). */
-void reconcile_answer(db_t *reader, const registry_keys_t *keys, const char *body, size_t length,
-                      inbox_answer_t *answer);
+ * answer->body is the signed answer, or answer->check the refusal (6001 to 6004, 6009). cache
+ * may be NULL (the list is then built for this query alone). */
+void reconcile_answer(db_t *reader, const registry_keys_t *keys, reconcile_cache_t *cache,
+                      const char *body, size_t length, inbox_answer_t *answer);
 
 typedef struct reconcile_outcome {
     a6_check_t check; /* A6_OK when the protocol ran (differences or not) */
