@@ -26,6 +26,7 @@ bench: build
 	$(BUILD)/bench/ledger
 	$(BUILD)/bench/aef
 	$(BUILD)/bench/reconcile
+	bench/reconcile_http $(BUILD)/src/a6reg
 	bench/http $(BUILD)/src/a6reg
 
 clean:

@@ -471,8 +471,8 @@ static int apply_announce(db_t *db, ledger_state_t *state, void *context, db_err
     static const char sql[] =
         "SELECT i.id, a.holder, i.first_serial, i.last_serial, i.vintage, i.unit_type, "
         "COALESCE((SELECT l.holder FROM allocations l WHERE l.issuance_id = i.id), a.holder) "
-        "FROM issuances i JOIN accounts a ON a.id = i.account_id "
-        "JOIN partners p ON p.id = a.holder "
+        "FROM accounts a JOIN partners p ON p.id = a.holder "
+        "JOIN issuances i ON i.account_id = a.id "
         "WHERE a.type = 'partner' AND i.id NOT IN (SELECT issuance_id FROM announcements) "
         "ORDER BY i.id LIMIT 100";
     static const char record_sql[] = "INSERT INTO announcements(issuance_id, partner, "
@@ -523,8 +523,8 @@ static int apply_announce(db_t *db, ledger_state_t *state, void *context, db_err
 int transfer_announce_issuances(writer_t *w, db_t *reader, const registry_keys_t *keys,
                                 db_error_t *err)
 {
-    static const char any_sql[] = "SELECT 1 FROM issuances i JOIN accounts a ON a.id = "
-                                  "i.account_id JOIN partners p ON p.id = a.holder "
+    static const char any_sql[] = "SELECT 1 FROM accounts a JOIN partners p ON p.id = a.holder "
+                                  "JOIN issuances i ON i.account_id = a.id "
                                   "WHERE a.type = 'partner' AND i.id NOT IN "
                                   "(SELECT issuance_id FROM announcements) LIMIT 1";
     db_stmt_t *stmt = db_prepare(reader, any_sql, err);
