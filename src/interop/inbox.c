@@ -8,6 +8,7 @@
 #include "../audit/audit.h"
 #include "../store/ledger_store.h"
 #include "partners.h"
+#include "reconcile_link.h"
 #include "transfer.h"
 
 /* "ping": checks the channel (signatures and sequence both ways); answers the receiver's ID. */
@@ -25,6 +26,7 @@ static const inbox_route_t routes[] = {
     {"ping", handle_ping},
     {"transfer.proposal", transfer_on_proposal},
     {"jcm.issuance", transfer_on_issuance},
+    {"reconcile.freeze", reconcile_on_freeze},
 };
 
 char *inbox_answer_sign(const registry_keys_t *keys, const envelope_t *message, const char *time,

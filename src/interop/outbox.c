@@ -27,6 +27,7 @@ static const struct {
     {"ping", NULL},
     {"transfer.proposal", transfer_on_answer},
     {"jcm.issuance", NULL},
+    {"reconcile.freeze", NULL},
 };
 
 static outbox_answer_fn answer_handler(const char *type)

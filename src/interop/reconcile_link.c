@@ -464,6 +464,7 @@ static a6_check_t ask_blocks(void *context, const a6_recon_range_t *ranges, size
 /* ---- freezes ---- */
 
 typedef struct freeze_operation {
+    const registry_keys_t *keys;
     const char *partner;
     const a6_recon_block_diff_t *diffs;
     size_t count;
@@ -580,7 +581,68 @@ static int apply_freeze(db_t *db, ledger_state_t *state, void *context, db_error
                                                   "mine", block_json(&d->mine), "theirs",
                                                   block_json(&d->theirs), "freezes", ids));
     }
-    return WRITER_ACCEPTED;
+    /* The partner freezes the same units on its side (its operator resolves them there). */
+    json_t *blocks = json_array();
+    for (size_t i = 0; i < op->count; i++) {
+        const a6_recon_block_diff_t *d = &op->diffs[i];
+        const a6_recon_block_t *b = d->mine.first ? &d->mine : &d->theirs;
+        json_array_append_new(blocks, json_pack("{ss sI sI ss}", "origin", b->origin, "first",
+                                                (json_int_t)b->first, "last", (json_int_t)b->last,
+                                                "reason", kind_name(d->kind)));
+    }
+    json_t *payload = json_pack("{so}", "blocks", blocks);
+    char id[ENVELOPE_ID_SIZE];
+    int rc = payload ? message_enqueue(db, state, op->keys, op->partner, "reconcile.freeze",
+                                       payload, id, err)
+                     : db_error_set(err, DB_ERROR, "out of memory");
+    json_decref(payload);
+    return rc < 0 ? rc : WRITER_ACCEPTED;
+}
+
+int reconcile_on_freeze(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
+                        const envelope_t *message, json_t **result, a6_check_t *check, char *reason,
+                        size_t reason_size, db_error_t *err)
+{
+    (void)keys;
+    json_t *blocks = json_object_get(message->payload, "blocks");
+    if (!json_is_array(blocks) || json_array_size(blocks) == 0 ||
+        json_array_size(blocks) > RECON_DIFFS_MAX) {
+        *check = A6_CHECK_ENVELOPE_INVALID;
+        snprintf(reason, reason_size, "a freeze names 1 to %d blocks", RECON_DIFFS_MAX);
+        return 0;
+    }
+    json_t *ids = json_array();
+    int64_t frozen = 0;
+    size_t i;
+    json_t *item;
+    json_array_foreach(blocks, i, item)
+    {
+        const char *origin, *why;
+        json_int_t first, last;
+        a6_recon_block_t b = {0};
+        if (json_unpack(item, "{s:s, s:I, s:I, s:s}", "origin", &origin, "first", &first, "last",
+                        &last, "reason", &why) != 0 ||
+            a6_registry_id_check(origin) != A6_OK || first <= 0 || last < first ||
+            last > LEDGER_SERIAL_MAX) {
+            json_decref(ids);
+            *check = A6_CHECK_BLOCK_INVALID;
+            snprintf(reason, reason_size, "a frozen block is {origin, first, last, reason}");
+            return 0;
+        }
+        snprintf(b.origin, sizeof b.origin, "%s", origin);
+        b.first = first;
+        b.last = last;
+        char text[96];
+        snprintf(text, sizeof text, "partner reconciliation: %.60s", why);
+        int rc = freeze_block(db, state, message->sender, &b, text, ids, &frozen, err);
+        if (rc < 0) {
+            json_decref(ids);
+            return rc;
+        }
+    }
+    *check = A6_OK;
+    *result = json_pack("{sI so}", "frozen", (json_int_t)frozen, "freezes", ids);
+    return 0;
 }
 
 int reconcile_run(writer_t *w, db_t *reader, const registry_keys_t *keys, const char *partner,
@@ -621,7 +683,8 @@ int reconcile_run(writer_t *w, db_t *reader, const registry_keys_t *keys, const 
         free(diffs);
         return 0;
     }
-    freeze_operation_t op = {.partner = partner,
+    freeze_operation_t op = {.keys = keys,
+                             .partner = partner,
                              .diffs = diffs,
                              .count = report.block_diff_count < RECON_DIFFS_MAX
                                           ? report.block_diff_count

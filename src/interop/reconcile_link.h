@@ -48,6 +48,12 @@ typedef struct reconcile_outcome {
 int reconcile_run(writer_t *w, db_t *reader, const registry_keys_t *keys, const char *partner,
                   long timeout_ms, reconcile_outcome_t *out, db_error_t *err);
 
+/* The partner's handler of "reconcile.freeze": it found these units (origin ranges) in
+ * disagreement and froze its own; the units of those ranges held here are frozen too. */
+int reconcile_on_freeze(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
+                        const envelope_t *message, json_t **result, a6_check_t *check,
+                        char *reason, size_t reason_size, db_error_t *err);
+
 /* An operator resolves a freeze: its units move again. 6015 when unknown or resolved. */
 void reconcile_resolve(writer_t *w, const char *actor, int64_t freeze, partner_result_t *result);
 

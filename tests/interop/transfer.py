@@ -257,6 +257,12 @@ def main():
                "the planted difference is found: JPN01's 30 units, vintage 2025 here, 2024 there",
                out.stdout, out.stderr)
         tap.ok(result.get("frozen") == 1, "and the units concerned are frozen here", result)
+        deadline, japan_frozen = time.time() + 15, "0"
+        while time.time() < deadline and japan_frozen == "0":
+            japan_frozen = jp.sql("SELECT COUNT(*) FROM frozen_blocks WHERE resolved_at IS NULL "
+                                  "AND local_first IS NOT NULL")
+            time.sleep(0.2)
+        tap.ok(japan_frozen == "1", "and on the partner's side too (reconcile.freeze)", japan_frozen)
         d = vn.request("POST", "/api/v1/accounts", body={"holder": "VN Other JSC", "type": "holding"},
                        user="admin").json["id"]
         r = vn.request("POST", "/api/v1/transactions", user="admin",
