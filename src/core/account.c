@@ -102,7 +102,12 @@ a6_check_t ledger_check_accounts(ledger_tx_type_t type, const ledger_account_t *
     a6_check_t check;
     if (type != LEDGER_TX_ISSUE) {
         if ((check = check_open(from)) != A6_OK) return check;
-        if (ledger_account_is_terminal(from->type)) return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
+        /* Units leave a partner registry's account only when they come back: a transfer into a
+         * holding account (the partner sent them back to their origin registry). */
+        bool returning = from->type == LEDGER_ACCOUNT_PARTNER && type == LEDGER_TX_TRANSFER && to &&
+                         to->type == LEDGER_ACCOUNT_HOLDING;
+        if (ledger_account_is_terminal(from->type) && !returning)
+            return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
     }
     if ((check = check_open(to)) != A6_OK) return check;
     if (from && from->id == to->id) return A6_CHECK_SAME_ACCOUNT;

@@ -193,8 +193,6 @@ static const check_info_t check_table[] = {
      "the partner registry did not answer (it will be tried again)"},
     {A6_CHECK_BLOCKS_ALREADY_KNOWN, "blocks-already-known",
      "these units are already known to this registry: accepting them would count them twice"},
-    {A6_CHECK_RETURN_NOT_SUPPORTED, "return-not-supported",
-     "units that originated in the receiving registry cannot be sent back to it yet"},
     {A6_CHECK_BLOCKS_FROZEN, "blocks-frozen",
      "these units are frozen: reconciliation with a partner found them in disagreement"},
     {A6_CHECK_FREEZE_NOT_FOUND, "freeze-not-found", "no unresolved freeze with this id"},

@@ -40,7 +40,9 @@ int reconcile_blocks_load(db_t *db, const char *registry_id, const char *partner
         "b.last_serial + COALESCE(i.origin_first - i.first_serial, 0), b.vintage "
         "FROM blocks b JOIN issuances i ON i.id = b.issuance_id "
         "JOIN accounts a ON a.id = b.account_id "
-        "WHERE (a.type = 'partner' AND a.holder = ?) OR i.acquired_from = ?";
+        "WHERE ((a.type = 'partner' AND a.holder = ?) OR i.acquired_from = ?) "
+        /* units sent back to their origin registry no longer concern the two */
+        "AND NOT (a.type = 'partner' AND COALESCE(i.origin_registry, ?) = a.holder)";
     *blocks = NULL;
     *count = 0;
     db_stmt_t *stmt = db_prepare(db, sql, err);
@@ -48,6 +50,7 @@ int reconcile_blocks_load(db_t *db, const char *registry_id, const char *partner
     db_bind_text(stmt, 1, registry_id);
     db_bind_text(stmt, 2, partner);
     db_bind_text(stmt, 3, partner);
+    db_bind_text(stmt, 4, registry_id);
     size_t capacity = 0;
     int rc;
     while ((rc = db_step(stmt, err)) == DB_ROW) {

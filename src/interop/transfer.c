@@ -154,13 +154,6 @@ static int apply_propose(db_t *db, ledger_state_t *state, void *context, db_erro
     if (moved.check != A6_OK) return reject(op->result, moved.check, moved.field, moved.message);
     json_t *blocks;
     if ((rc = moved_blocks_json(db, op->keys->registry_id, moved.id, &blocks, err)) < 0) return rc;
-    for (size_t i = 0; i < json_array_size(blocks); i++)
-        if (strcmp(json_string_value(json_object_get(json_array_get(blocks, i), "origin")),
-                   partner.id) == 0) {
-            json_decref(blocks);
-            return reject(op->result, A6_CHECK_RETURN_NOT_SUPPORTED, "blocks",
-                          "units that came from this partner cannot be sent back to it yet");
-        }
     int64_t id;
     if ((rc = next_id(db, &id, err)) < 0) {
         json_decref(blocks);
@@ -278,10 +271,43 @@ static int refuse(a6_check_t *check, char *reason, size_t size, a6_check_t code,
     return 0;
 }
 
+/* Units of this registry sent back by the partner: moved from the partner's account here (where
+ * they went when they left) into to_account; refused (3001) unless exactly there. */
+static int take_back(db_t *db, ledger_state_t *state, const char *sender, const proposed_block_t *b,
+                     int64_t to_account, a6_check_t *check, char *reason, size_t reason_size,
+                     db_error_t *err)
+{
+    static const char sql[] = "SELECT MIN(id) FROM accounts WHERE holder = ? AND type = 'partner'";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, sender);
+    int rc = db_step(stmt, err);
+    int64_t from = rc == DB_ROW && !db_column_is_null(stmt, 0) ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (!from)
+        return refuse(check, reason, reason_size, A6_CHECK_BLOCK_NOT_HELD,
+                      "no units of this registry are at the sender");
+    ledger_range_t range = {b->first, b->last};
+    ledger_request_t back = {.kind = LEDGER_REQUEST_TRANSACTION,
+                             .actor = sender,
+                             .tx_type = LEDGER_TX_TRANSFER,
+                             .from = from,
+                             .to = to_account,
+                             .ranges = &range,
+                             .range_count = 1};
+    ledger_result_t moved;
+    if ((rc = ledger_apply(db, state, &back, &moved, err)) < 0) return rc;
+    if (moved.check != A6_OK) return refuse(check, reason, reason_size, moved.check, moved.message);
+    *check = A6_OK;
+    return 0;
+}
+
 /* The units of blocks (a checked JSON array of proposed blocks) arrive from sender into
  * to_account: each is issued here under fresh local serials mapped to its origin serials.
- * Refuses (0 with *check) units that originated here or that are already known; the caller's
- * savepoint undoes what was created. */
+ * Units that originated here come back out of the sender's account instead. Refuses (0 with
+ * *check) units already known, or of this registry but not at the sender; the caller's savepoint
+ * undoes what was created. */
 static int acquire_blocks(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
                           const char *sender, json_t *blocks, int64_t to_account, json_t *issuances,
                           int64_t *total, a6_check_t *check, char *reason, size_t reason_size,
@@ -300,9 +326,15 @@ static int acquire_blocks(db_t *db, ledger_state_t *state, const registry_keys_t
         if (!parse_block(item, &b))
             return refuse(check, reason, reason_size, A6_CHECK_BLOCK_INVALID,
                           "a block is {origin, first, last, vintage, unit_type}");
-        if (strcmp(b.origin, keys->registry_id) == 0)
-            return refuse(check, reason, reason_size, A6_CHECK_RETURN_NOT_SUPPORTED,
-                          "units that originated here");
+        if (strcmp(b.origin, keys->registry_id) == 0) {
+            /* Units of this registry coming back: they must be in the sender's account here. */
+            if ((rc = take_back(db, state, sender, &b, to_account, check, reason, reason_size,
+                                err)) < 0 ||
+                *check != A6_OK)
+                return rc;
+            *total += b.last - b.first + 1;
+            continue;
+        }
         if ((rc = already_known(db, &b, &known, err)) < 0) return rc;
         if (known) {
             char why[160];

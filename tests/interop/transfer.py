@@ -246,7 +246,8 @@ def main():
 
         # A deliberately planted difference: Japan's record of the units it sent says 2024.
         jp.sql("UPDATE blocks SET vintage = 2024 WHERE account_id = (SELECT id FROM accounts "
-               "WHERE type = 'partner' AND holder = 'VNM01')")
+               "WHERE type = 'partner' AND holder = 'VNM01') AND issuance_id IN "
+               "(SELECT id FROM issuances WHERE origin_registry IS NULL)")
         out = vn.cli("--json", "reconcile", "JPN01", check=False)
         result = json.loads(out.stdout) if out.stdout.strip().startswith("{") else {}
         diffs = result.get("diffs", [])
@@ -275,15 +276,28 @@ def main():
                        body={"type": "transfer", "from": c, "to": d, "quantity": 5})
         tap.ok(r.status == 201, "once an operator resolves the freeze they move again", r)
         jp.sql("UPDATE blocks SET vintage = 2025 WHERE account_id = (SELECT id FROM accounts "
-               "WHERE type = 'partner' AND holder = 'VNM01')")
+               "WHERE type = 'partner' AND holder = 'VNM01') AND issuance_id IN "
+               "(SELECT id FROM issuances WHERE origin_registry IS NULL)")
         out = vn.cli("--json", "reconcile", "JPN01", check=False)
         tap.ok(out.returncode == 0 and json.loads(out.stdout)["differences"] == 0,
                "Japan's record repaired: zero differences again", out.stdout, out.stderr)
+        # Japan sends 5 of Viet Nam's units back home: they leave JPN01's account in Viet Nam.
+        r = jp.request("POST", "/api/v1/external-transfers", user="admin",
+                       body={"from": b, "partner": "VNM01", "to_account": a, "quantity": 5})
+        tap.ok(r.status == 201 and wait_status(jp, r.json["id"], ("completed",)) == "completed",
+               "JPN01 sends 5 VNM01 units back to their origin registry", r, transfers(jp))
+        tap.ok(holdings(vn, a) == 40 and holdings(jp, b) == 60,
+               "they are back in Viet Nam's account (40), out of Japan's (60)", holdings(vn, a),
+               holdings(jp, b))
+        out = vn.cli("--json", "reconcile", "JPN01", check=False)
+        tap.ok(out.returncode == 0 and json.loads(out.stdout)["differences"] == 0,
+               "after the return both registries still agree", out.stdout, out.stderr)
         # The server reconciles by itself (--reconcile-every): a new difference gets frozen.
         vn_port = vn.port
         vn.stop()
         jp.sql("UPDATE blocks SET vintage = 2024 WHERE account_id = (SELECT id FROM accounts "
-               "WHERE type = 'partner' AND holder = 'VNM01')")
+               "WHERE type = 'partner' AND holder = 'VNM01') AND issuance_id IN "
+               "(SELECT id FROM issuances WHERE origin_registry IS NULL)")
         vn.start("--listen", "127.0.0.1:%d" % vn_port, "--reconcile-every", "1")
         deadline, unresolved = time.time() + 15, "0"
         while time.time() < deadline and unresolved == "0":
@@ -292,7 +306,8 @@ def main():
         tap.ok(unresolved == "1", "the periodic reconciliation finds and freezes a new difference",
                unresolved, vn.server_stderr())
         jp.sql("UPDATE blocks SET vintage = 2025 WHERE account_id = (SELECT id FROM accounts "
-               "WHERE type = 'partner' AND holder = 'VNM01')")
+               "WHERE type = 'partner' AND holder = 'VNM01') AND issuance_id IN "
+               "(SELECT id FROM issuances WHERE origin_registry IS NULL)")
         vn.cli("reconcile", "resolve", vn.sql("SELECT id FROM frozen_blocks WHERE resolved_at IS NULL"))
 
         # Last (it takes a sequence number VNM01 itself never sent): a forged proposal of units
@@ -306,7 +321,7 @@ def main():
                                     "unit_type": "jcm-credit"}]}})
         r = post(jp, double)
         tap.ok(r.status == 200 and r.json["payload"]["status"] == "rejected" and
-               r.json["payload"]["code"] == 6012 and holdings(jp, b) == 65,
+               r.json["payload"]["code"] == 6012 and holdings(jp, b) == 60,
                "a proposal of units already known is rejected (6012): no double issuance", r)
 
         vn_units = vn.sql("SELECT SUM(last_serial - first_serial + 1) FROM blocks")

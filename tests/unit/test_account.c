@@ -52,7 +52,12 @@ static a6_check_t rule_expected(ledger_tx_type_t tx, account_state_t from_state,
     if (tx != LEDGER_TX_ISSUE) {
         if (from_state == STATE_MISSING) return A6_CHECK_ACCOUNT_NOT_FOUND;
         if (from_state == STATE_CLOSED) return A6_CHECK_ACCOUNT_CLOSED;
-        if (!rule_source_may_send(from_type)) return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
+        /* a partner registry's account gives units back only by transfer into a holding one
+         * (an existing holding account: the to-side checks come after) */
+        bool returning = from_type == LEDGER_ACCOUNT_PARTNER && tx == LEDGER_TX_TRANSFER &&
+                         to_state != STATE_MISSING && to_type == LEDGER_ACCOUNT_HOLDING;
+        if (!rule_source_may_send(from_type) && !returning)
+            return A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED;
     }
     if (to_state == STATE_MISSING) return A6_CHECK_ACCOUNT_NOT_FOUND;
     if (to_state == STATE_CLOSED) return A6_CHECK_ACCOUNT_CLOSED;
@@ -122,8 +127,8 @@ static void check_accounts_table(ledger_tx_type_t tx)
         destinations += rule_destination[tx][tt];
     size_t types = ACCOUNT_TYPE_LAST - ACCOUNT_TYPE_FIRST + 1;
     size_t senders = tx == LEDGER_TX_ISSUE ? 3 * types : 2; /* issue ignores the source */
-    /* less the one pair refused by the partner rule: holding -> partner */
-    assert_int_equal(accepted, senders * destinations - (tx == LEDGER_TX_TRANSFER ? 1 : 0));
+    /* transfers: less holding -> partner (refused), plus partner -> holding (a return) */
+    assert_int_equal(accepted, senders * destinations);
     assert_true(cases >= 3 * types * 3 * types);
 }
 
@@ -172,7 +177,10 @@ static void check_accounts_spot_checks(void **state)
     assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &holding, &partner),
                      A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
     assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &pending, &partner), A6_OK);
-    assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &partner, &holding),
+    assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &partner, &holding), A6_OK);
+    assert_int_equal(ledger_check_accounts(LEDGER_TX_TRANSFER, &partner, &pending),
+                     A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
+    assert_int_equal(ledger_check_accounts(LEDGER_TX_RETIRE, &partner, &retirement),
                      A6_CHECK_ACCOUNT_TYPE_NOT_ALLOWED);
     assert_int_equal(ledger_check_accounts(LEDGER_TX_ISSUE, NULL, &closed),
                      A6_CHECK_ACCOUNT_CLOSED);
