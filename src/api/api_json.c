@@ -88,7 +88,13 @@ void api_error(api_response_t *response, a6_check_t check, const char *field, co
 {
     json_t *error = json_pack("{si ss ss}", "code", (int)check, "check", a6_check_name(check),
                               "message", message ? message : a6_check_description(check));
-    if (field) json_object_set_new(error, "field", json_string(field));
+    /* A message that is not valid UTF-8 (text cut inside a character) must not turn a refusal
+     * into a 500: the check's own description stands in for it. */
+    if (!error)
+        error = json_pack("{si ss ss}", "code", (int)check, "check", a6_check_name(check),
+                          "message", a6_check_description(check));
+    json_t *name = field ? json_string(field) : NULL;
+    if (name) json_object_set_new(error, "field", name);
     api_json(response, api_status_for(check), json_pack("{so}", "error", error));
 }
 
@@ -163,7 +169,12 @@ bool api_only_fields(json_t *object, const char *const *allowed, api_response_t 
             known = strcmp(*a, key) == 0;
         if (!known) {
             char message[160];
-            snprintf(message, sizeof message, "unknown field '%.80s'", key);
+            /* at most 80 bytes of the name, cut between characters, not inside one */
+            int shown = 80;
+            if ((int)strlen(key) > shown)
+                while (shown > 0 && ((unsigned char)key[shown] & 0xC0) == 0x80)
+                    shown--;
+            snprintf(message, sizeof message, "unknown field '%.*s'", shown, key);
             api_error(response, A6_CHECK_FIELD_UNKNOWN, key, message);
             return false;
         }
