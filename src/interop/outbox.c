@@ -118,9 +118,20 @@ static int apply_outcome(db_t *db, ledger_state_t *state, void *context, db_erro
     static const char retry_sql[] = "UPDATE messages SET attempts = attempts + 1, "
                                     "next_attempt_at = ?, last_error = ? WHERE id = ? "
                                     "AND status = 'queued'";
+    static const char status_sql[] = "SELECT status FROM messages WHERE id = ?";
     outcome_operation_t *op = context;
     const due_message_t *m = op->message;
-    db_stmt_t *stmt = db_prepare(db, op->answer ? answered_sql : retry_sql, err);
+    /* Another delivery pass (serve's thread and an operator's `partner send`) may have ended it
+     * meanwhile: then there is nothing left to record. */
+    db_stmt_t *stmt = db_prepare(db, status_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, m->id);
+    int found = db_step(stmt, err);
+    bool queued = found == DB_ROW && strcmp(db_column_text(stmt, 0), "queued") == 0;
+    db_reset(stmt);
+    if (found < 0) return found;
+    if (!queued) return WRITER_REJECTED;
+    stmt = db_prepare(db, op->answer ? answered_sql : retry_sql, err);
     if (!stmt) return DB_ERROR;
     if (op->answer) {
         db_bind_text(stmt, 1, op->answer);
