@@ -42,6 +42,12 @@ long http_post_json(const char *url, const char *body, long timeout_ms, http_buf
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+    /* https: the peer's certificate is always verified, against the system's authorities or the
+     * ones in A6REG_CA_FILE (a partner registry with its own authority). */
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    const char *authorities = getenv("A6REG_CA_FILE");
+    if (authorities && *authorities) curl_easy_setopt(curl, CURLOPT_CAINFO, authorities);
     long status = 0;
     CURLcode rc = curl_easy_perform(curl);
     if (rc == CURLE_OK)

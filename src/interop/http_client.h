@@ -1,5 +1,6 @@
 /* http_client.h: one JSON POST to a partner registry with libcurl (timeouts, http or https only,
- * the answer read up to ENVELOPE_BYTES_MAX). */
+ * certificates verified against the system's authorities or those of the file named by
+ * A6REG_CA_FILE, the answer read up to ENVELOPE_BYTES_MAX). */
 #ifndef A6_INTEROP_HTTP_CLIENT_H
 #define A6_INTEROP_HTTP_CLIENT_H
 
