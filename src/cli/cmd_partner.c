@@ -13,7 +13,8 @@ static const char registry_usage[] = "a6reg registry [--json]";
 static const char partner_usage[] = "a6reg partner add ID URL PUBLIC_KEY\n"
                                     "       a6reg partner list|queue [--json]\n"
                                     "       a6reg partner send [--timeout-ms N]\n"
-                                    "       a6reg partner ping ID [--timeout-ms N]";
+                                    "       a6reg partner ping ID [--timeout-ms N]\n"
+                                    "       a6reg partner resolve MESSAGE [--timeout-ms N]";
 
 /* Loads this registry's identity; false after the error. */
 static bool identity(const cli_t *cli, registry_keys_t *keys)
@@ -133,6 +134,32 @@ static int partner_command(const cli_t *cli, const char *command)
     if (strcmp(command, "send") == 0) {
         if (count) return cli_usage_error(partner_usage, "send takes no arguments");
         return identity(cli, &keys) ? send_pass(cli, &keys, (long)timeout_ms) : CLI_EXIT_REJECTED;
+    }
+    if (strcmp(command, "resolve") == 0) {
+        if (count != 1) return cli_usage_error(partner_usage, "resolve needs MESSAGE");
+        if (!identity(cli, &keys)) return CLI_EXIT_REJECTED;
+        writer_t *w = cli_writer_open(cli);
+        if (!w) return CLI_EXIT_REJECTED;
+        db_t *reader = NULL;
+        db_error_t err = {0};
+        const char *resolution = NULL;
+        char reason[320] = "";
+        int rc = ledger_store_open_reader(cli->db_path, &reader, &err);
+        if (rc == 0)
+            rc = outbox_resolve(w, reader, &keys, positionals[0], (long)timeout_ms, &resolution,
+                                reason, sizeof reason);
+        else
+            snprintf(reason, sizeof reason, "%s", err.message);
+        db_close(reader);
+        writer_stop(w);
+        if (rc < 0)
+            return fprintf(stderr, "a6reg: cannot resolve: %s\n", reason), CLI_EXIT_REJECTED;
+        if (cli->json)
+            cli_print_json(
+                json_pack("{ss ss}", "message", positionals[0], "resolution", resolution));
+        else
+            printf("message %s %s\n", positionals[0], resolution);
+        return CLI_EXIT_OK;
     }
     if (strcmp(command, "ping") != 0)
         return cli_usage_error(partner_usage, "unknown partner command '%s'", command);

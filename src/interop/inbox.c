@@ -22,10 +22,21 @@ static int handle_ping(db_t *db, ledger_state_t *state, const registry_keys_t *k
     return 0;
 }
 
+/* "message.cancel": the partner's operator cancelled a message this registry never received (it
+ * takes that message's sequence number); nothing to apply here. */
+static int handle_cancel(db_t *db, ledger_state_t *state, const registry_keys_t *keys,
+                         const envelope_t *message, json_t **result, a6_check_t *check,
+                         char *reason, size_t reason_size, db_error_t *err)
+{
+    (void)db, (void)state, (void)keys, (void)reason, (void)reason_size, (void)err;
+    *check = A6_OK;
+    *result = json_pack("{sO}", "cancelled", json_object_get(message->payload, "cancels"));
+    return 0;
+}
+
 static const inbox_route_t routes[] = {
-    {"ping", handle_ping},
-    {"transfer.proposal", transfer_on_proposal},
-    {"jcm.issuance", transfer_on_issuance},
+    {"message.cancel", handle_cancel},           {"ping", handle_ping},
+    {"transfer.proposal", transfer_on_proposal}, {"jcm.issuance", transfer_on_issuance},
     {"reconcile.freeze", reconcile_on_freeze},
 };
 

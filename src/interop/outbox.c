@@ -24,10 +24,9 @@ static const struct {
     const char *type;
     outbox_answer_fn handler;
 } answer_routes[] = {
-    {"ping", NULL},
-    {"transfer.proposal", transfer_on_answer},
-    {"jcm.issuance", NULL},
-    {"reconcile.freeze", NULL},
+    {"ping", NULL},           {"transfer.proposal", transfer_on_answer},
+    {"jcm.issuance", NULL},   {"reconcile.freeze", NULL},
+    {"message.cancel", NULL},
 };
 
 static outbox_answer_fn answer_handler(const char *type)
@@ -221,6 +220,163 @@ int outbox_run_once(writer_t *w, db_t *reader, const registry_keys_t *keys, long
     for (size_t i = 0; i < count; i++)
         free(due[i].envelope);
     free(due);
+    return rc;
+}
+
+/* Cancels a queued message the partner never received: a signed "message.cancel" takes its
+ * sequence number, and the message's effect is undone. */
+typedef struct cancel_operation {
+    const registry_keys_t *keys;
+    const due_message_t *message;
+    int64_t sequence;
+} cancel_operation_t;
+
+static int apply_cancel(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    static const char status_sql[] = "SELECT status FROM messages WHERE id = ?";
+    static const char cancel_sql[] = "UPDATE messages SET status = 'cancelled', answered_at = ? "
+                                     "WHERE id = ?";
+    static const char insert_sql[] =
+        "INSERT INTO messages(id, direction, partner, sequence, type, "
+        "envelope, status, attempts, next_attempt_at, created_at) "
+        "VALUES (?, 'out', ?, ?, 'message.cancel', ?, 'queued', 0, ?, ?)";
+    static const char announce_sql[] = "DELETE FROM announcements WHERE message_id = ?";
+    cancel_operation_t *op = context;
+    const due_message_t *m = op->message;
+    db_stmt_t *stmt = db_prepare(db, status_sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, m->id);
+    int rc = db_step(stmt, err);
+    bool queued = rc == DB_ROW && strcmp(db_column_text(stmt, 0), "queued") == 0;
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (!queued) return WRITER_REJECTED;
+    json_t *payload = json_pack("{ss}", "cancels", m->id);
+    char id[ENVELOPE_ID_SIZE];
+    envelope_new_id(id);
+    char *text = payload ? envelope_sign(op->keys, m->partner, id, op->sequence, "message.cancel",
+                                         state->now, payload)
+                         : NULL;
+    json_decref(payload);
+    if (!text) return db_error_set(err, DB_ERROR, "out of memory");
+    if ((stmt = db_prepare(db, cancel_sql, err))) {
+        db_bind_text(stmt, 1, state->now);
+        db_bind_text(stmt, 2, m->id);
+        rc = db_step_done(stmt, err);
+    }
+    if (stmt && rc >= 0 && (stmt = db_prepare(db, insert_sql, err))) {
+        db_bind_text(stmt, 1, id);
+        db_bind_text(stmt, 2, m->partner);
+        db_bind_int64(stmt, 3, op->sequence);
+        db_bind_text(stmt, 4, text);
+        db_bind_text(stmt, 5, state->now);
+        db_bind_text(stmt, 6, state->now);
+        rc = db_step_done(stmt, err);
+    }
+    free(text);
+    if (!stmt) return DB_ERROR;
+    if (rc < 0) return rc;
+    /* Undo what the message was for. */
+    if (strcmp(m->type, "transfer.proposal") == 0) {
+        json_t *sent = json_loads(m->envelope, 0, NULL);
+        json_t *answer = json_pack("{ss ss}", "status", "rejected", "message",
+                                   "cancelled by the operator: never received by the partner");
+        rc = transfer_on_answer(db, state, op->keys, m->partner, json_object_get(sent, "payload"),
+                                answer, err);
+        json_decref(sent);
+        json_decref(answer);
+        if (rc < 0) return rc;
+    } else if (strcmp(m->type, "jcm.issuance") == 0) {
+        if (!(stmt = db_prepare(db, announce_sql, err))) return DB_ERROR;
+        db_bind_text(stmt, 1, m->id);
+        if ((rc = db_step_done(stmt, err)) < 0) return rc;
+    }
+    char object[48];
+    snprintf(object, sizeof object, "message/%s", m->id);
+    json_t *audit = json_pack("{ss ss sI ss}", "partner", m->partner, "type", m->type, "sequence",
+                              (json_int_t)op->sequence, "replaced_by", id);
+    rc = audit ? audit_append(db, &state->chain, state->now, "operator", "message.cancel", object,
+                              audit, err)
+               : db_error_set(err, DB_ERROR, "out of memory");
+    json_decref(audit);
+    return rc < 0 ? rc : WRITER_ACCEPTED;
+}
+
+static int load_queued(db_t *db, const char *id, due_message_t *m, int64_t *sequence,
+                       db_error_t *err)
+{
+    static const char sql[] =
+        "SELECT m.id, m.partner, m.type, m.envelope, p.url, p.public_key, m.attempts, m.sequence "
+        "FROM messages m JOIN partners p ON p.id = m.partner WHERE m.id = ? "
+        "AND m.direction = 'out' AND m.status = 'queued'";
+    memset(m, 0, sizeof *m);
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, id);
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW) {
+        snprintf(m->id, sizeof m->id, "%s", db_column_text(stmt, 0));
+        snprintf(m->partner, sizeof m->partner, "%s", db_column_text(stmt, 1));
+        snprintf(m->type, sizeof m->type, "%s", db_column_text(stmt, 2));
+        m->envelope = strdup(db_column_text(stmt, 3));
+        snprintf(m->url, sizeof m->url, "%s/api/v1/interop/messages", db_column_text(stmt, 4));
+        envelope_hex_decode(db_column_text(stmt, 5), m->public_key, sizeof m->public_key);
+        m->attempts = db_column_int64(stmt, 6);
+        *sequence = db_column_int64(stmt, 7);
+    }
+    db_reset(stmt);
+    return rc < 0 ? rc : rc == DB_ROW;
+}
+
+int outbox_resolve(writer_t *w, db_t *reader, const registry_keys_t *keys, const char *message_id,
+                   long timeout_ms, const char **resolution, char *reason, size_t reason_size)
+{
+    due_message_t m;
+    int64_t sequence = 0;
+    db_error_t err = {0};
+    int rc = load_queued(reader, message_id, &m, &sequence, &err);
+    if (rc <= 0) {
+        snprintf(reason, reason_size, "%s",
+                 rc < 0 ? err.message : "no queued message to a partner has this id");
+        return -1;
+    }
+    json_t *status =
+        reconcile_ask_status(reader, keys, m.partner, m.id, timeout_ms, reason, reason_size);
+    rc = -1;
+    if (status) {
+        const char *answer = json_string_value(json_object_get(status, "answer"));
+        int64_t last = json_integer_value(json_object_get(status, "last_sequence"));
+        if (json_is_true(json_object_get(status, "known")) && answer) {
+            http_buffer_t body = {.data = (char *)answer, .length = strlen(answer)};
+            envelope_t parsed = {0};
+            if (answer_check(keys, &m, &body, &parsed, reason, reason_size) == A6_OK) {
+                outcome_operation_t op = {keys, &m, answer, &parsed, ""};
+                rc = writer_execute(w, apply_outcome, &op, &err) < 0 ? -1 : 0;
+                if (rc < 0) snprintf(reason, reason_size, "%s", err.message);
+                *resolution = "answered";
+            }
+            envelope_release(&parsed);
+        } else if (json_is_true(json_object_get(status, "known"))) {
+            snprintf(reason, reason_size, "the partner received it but has no answer for it");
+        } else if (last == sequence - 1) {
+            cancel_operation_t op = {keys, &m, sequence};
+            rc = writer_execute(w, apply_cancel, &op, &err) < 0 ? -1 : 0;
+            if (rc < 0) snprintf(reason, reason_size, "%s", err.message);
+            *resolution = "cancelled";
+        } else if (last < sequence - 1) {
+            snprintf(reason, reason_size,
+                     "the partner has not processed the messages before it (its last is %lld): "
+                     "resolve those first",
+                     (long long)last);
+        } else {
+            snprintf(reason, reason_size,
+                     "the partner took sequence %lld with another message: investigate before "
+                     "anything is cancelled",
+                     (long long)sequence);
+        }
+        json_decref(status);
+    }
+    free(m.envelope);
     return rc;
 }
 

@@ -39,6 +39,16 @@ outbox_worker_t *outbox_worker_start(writer_t *w, const char *db_location,
                                      long reconcile_every_s);
 void outbox_worker_stop(outbox_worker_t *worker);
 
+/* An operator settles a queued message that does not get through, by asking the partner (a
+ * signed query) what became of it: processed there (its signed answer is recorded as if it had
+ * arrived), or never received while it is the next the partner expects (the message is cancelled:
+ * a signed "message.cancel" takes its sequence number, and its effect is undone: an external
+ * transfer's units return, an announcement is made again later). Anything else is refused with
+ * the reason: it would risk a unit counted twice. 0 with *resolution ("answered", "cancelled") or
+ * -1 with reason. */
+int outbox_resolve(writer_t *w, db_t *reader, const registry_keys_t *keys, const char *message_id,
+                   long timeout_ms, const char **resolution, char *reason, size_t reason_size);
+
 /* The queue as JSON: every outbound message not yet answered, with attempts and last error. */
 json_t *outbox_query(db_t *db, db_error_t *err);
 

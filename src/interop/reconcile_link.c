@@ -256,6 +256,51 @@ static int cached_list(db_t *reader, const registry_keys_t *keys, reconcile_cach
     return 0;
 }
 
+/* "message.status" {id}: whether a message of the asking partner was processed here, with its
+ * answer, and the last sequence number taken from that partner (for `partner resolve`). */
+static void message_status_answer(db_t *reader, const registry_keys_t *keys,
+                                  const envelope_t *query, inbox_answer_t *answer)
+{
+    static const char sql[] = "SELECT answer FROM messages WHERE id = ? AND partner = ? "
+                              "AND direction = 'in'";
+    static const char last_sql[] = "SELECT last_in_sequence FROM partners WHERE id = ?";
+    const char *id = json_string_value(json_object_get(query->payload, "id"));
+    db_error_t err = {0};
+    json_t *result = json_object();
+    db_stmt_t *stmt = id ? db_prepare(reader, sql, &err) : NULL;
+    int rc = DB_ERROR;
+    if (stmt) {
+        db_bind_text(stmt, 1, id);
+        db_bind_text(stmt, 2, query->sender);
+        rc = db_step(stmt, &err);
+        json_object_set_new(result, "known", json_boolean(rc == DB_ROW));
+        json_object_set_new(result, "answer",
+                            rc == DB_ROW && !db_column_is_null(stmt, 0)
+                                ? json_string(db_column_text(stmt, 0))
+                                : json_null());
+        db_reset(stmt);
+    }
+    if (rc >= 0 && (stmt = db_prepare(reader, last_sql, &err))) {
+        db_bind_text(stmt, 1, query->sender);
+        rc = db_step(stmt, &err);
+        json_object_set_new(result, "last_sequence",
+                            json_integer(rc == DB_ROW ? db_column_int64(stmt, 0) : 0));
+        db_reset(stmt);
+    }
+    if (rc < 0) {
+        json_decref(result);
+        answer->store_error = DB_ERROR;
+        snprintf(answer->message, sizeof answer->message, "storage error: %s",
+                 id ? err.message : "no id");
+        return;
+    }
+    char now[CLOCK_ISO_SIZE];
+    clock_now_iso(now);
+    answer->body = inbox_answer_sign(keys, query, now, A6_OK, NULL, result);
+    json_decref(result);
+    answer->check = answer->body ? A6_OK : A6_CHECK_ENVELOPE_INVALID;
+}
+
 void reconcile_answer(db_t *reader, const registry_keys_t *keys, reconcile_cache_t *cache,
                       const char *body, size_t length, inbox_answer_t *answer)
 {
@@ -289,6 +334,11 @@ void reconcile_answer(db_t *reader, const registry_keys_t *keys, reconcile_cache
         answer->field = field;
         snprintf(answer->message, sizeof answer->message, "%s: %s", field,
                  a6_check_description(check));
+        envelope_release(&query);
+        return;
+    }
+    if (strcmp(query.type, "message.status") == 0) {
+        message_status_answer(reader, keys, &query, answer);
         envelope_release(&query);
         return;
     }
@@ -462,6 +512,25 @@ static a6_check_t ask_blocks(void *context, const a6_recon_range_t *ranges, size
     }
     json_decref(result);
     return check;
+}
+
+json_t *reconcile_ask_status(db_t *reader, const registry_keys_t *keys, const char *partner,
+                             const char *message_id, long timeout_ms, char *error,
+                             size_t error_size)
+{
+    peer_t peer = {.keys = keys, .timeout_ms = timeout_ms};
+    int found = 0;
+    db_error_t err = {0};
+    if (partner_load(reader, partner, &peer.partner, &found, &err) < 0 || !found) {
+        snprintf(error, error_size, "no partner %s", partner);
+        return NULL;
+    }
+    snprintf(peer.url, sizeof peer.url, "%s/api/v1/interop/queries", peer.partner.url);
+    json_t *payload = json_pack("{ss}", "id", message_id);
+    json_t *result = ask(&peer, "message.status", payload);
+    json_decref(payload);
+    if (!result) snprintf(error, error_size, "%s", peer.error);
+    return result;
 }
 
 /* ---- freezes ---- */

@@ -43,6 +43,12 @@ typedef struct reconcile_outcome {
     int store_error;
 } reconcile_outcome_t;
 
+/* Asks partner (a signed query) whether it processed our message_id: {"known", "answer" (its
+ * signed answer text or null), "last_sequence"}; NULL with error when it cannot be asked. */
+json_t *reconcile_ask_status(db_t *reader, const registry_keys_t *keys, const char *partner,
+                             const char *message_id, long timeout_ms, char *error,
+                             size_t error_size);
+
 /* Runs the protocol with partner and freezes the differing units held here. 0 or a negative
  * db_result_t. */
 int reconcile_run(writer_t *w, db_t *reader, const registry_keys_t *keys, const char *partner,

@@ -26,6 +26,7 @@ class LossyProxy:
         self.target = None
         self.drop = 0
         self.forwarded = 0
+        self.messages = None  # for /api/v1/interop/messages only: "drop" answers, "block" requests
         self.server = socket.socket()
         self.server.bind(("127.0.0.1", 0))
         self.server.listen(16)
@@ -57,13 +58,18 @@ class LossyProxy:
             while len(body) < length:
                 body += conn.recv(65536)
             method, path = head.split(b" ")[0].decode(), head.split(b" ")[1].decode()
+            message = path == "/api/v1/interop/messages"
+            if message and self.messages == "block":
+                conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                             b"Connection: close\r\n\r\n")
+                return
             target = http.client.HTTPConnection("127.0.0.1", self.target, timeout=30)
             target.request(method, path, body=body, headers={"Content-Type": "application/json"})
             answer = target.getresponse()
             payload = answer.read()
             self.forwarded += 1
-            if self.drop > 0:
-                self.drop -= 1
+            if self.drop > 0 or (message and self.messages == "drop"):
+                self.drop = max(self.drop - 1, 0)
                 return  # the partner committed; its answer is lost on the way back
             conn.sendall(b"HTTP/1.1 %d OK\r\nContent-Type: application/json\r\nContent-Length: %d"
                          b"\r\nConnection: close\r\n\r\n" % (answer.status, len(payload)) + payload)
