@@ -72,9 +72,11 @@ static int moved_blocks_json(db_t *db, const char *registry_id, int64_t tx_id, j
 {
     static const char sql[] =
         "SELECT tb.first_serial, tb.last_serial, tb.vintage, i.unit_type, i.origin_registry, "
-        "i.origin_first, i.first_serial FROM transaction_blocks tb "
-        "JOIN issuances i ON i.id = tb.issuance_id WHERE tb.transaction_id = ? "
-        "ORDER BY tb.first_serial";
+        "i.origin_first, i.first_serial, COALESCE(z.approach_id, i.itmo_approach), "
+        "i.authorization_id, i.itmo_authorization, i.itmo_party FROM transaction_blocks tb "
+        "JOIN issuances i ON i.id = tb.issuance_id "
+        "LEFT JOIN authorizations z ON z.id = i.authorization_id "
+        "WHERE tb.transaction_id = ? ORDER BY tb.first_serial";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, tx_id);
@@ -84,13 +86,24 @@ static int moved_blocks_json(db_t *db, const char *registry_id, int64_t tx_id, j
         int64_t first = db_column_int64(stmt, 0), last = db_column_int64(stmt, 1);
         int foreign = !db_column_is_null(stmt, 4);
         int64_t offset = foreign ? db_column_int64(stmt, 5) - db_column_int64(stmt, 6) : 0;
-        json_array_append_new(*out, json_pack("{ss sI sI sI ss sI sI}", "origin",
-                                              foreign ? db_column_text(stmt, 4) : registry_id,
-                                              "first", (json_int_t)(first + offset), "last",
-                                              (json_int_t)(last + offset), "vintage",
-                                              (json_int_t)db_column_int64(stmt, 2), "unit_type",
-                                              db_column_text(stmt, 3), "local_first",
-                                              (json_int_t)first, "local_last", (json_int_t)last));
+        json_t *block = json_pack(
+            "{ss sI sI sI ss sI sI}", "origin", foreign ? db_column_text(stmt, 4) : registry_id,
+            "first", (json_int_t)(first + offset), "last", (json_int_t)(last + offset), "vintage",
+            (json_int_t)db_column_int64(stmt, 2), "unit_type", db_column_text(stmt, 3),
+            "local_first", (json_int_t)first, "local_last", (json_int_t)last);
+        if (!db_column_is_null(stmt, 7)) {
+            /* An ITMO: what its unique identifier needs travels with it. */
+            char label[32], party[A6_PARTY_SIZE];
+            snprintf(label, sizeof label, "%s-A%lld", registry_id,
+                     (long long)db_column_int64(stmt, 8));
+            party_of(registry_id, party);
+            json_object_set_new(
+                block, "itmo",
+                json_pack("{ss ss ss}", "approach", db_column_text(stmt, 7), "authorization",
+                          db_column_is_null(stmt, 8) ? db_column_text(stmt, 9) : label, "party",
+                          db_column_is_null(stmt, 8) ? db_column_text(stmt, 10) : party));
+        }
+        json_array_append_new(*out, block);
     }
     db_reset(stmt);
     if (rc < 0) {
@@ -303,6 +316,32 @@ static int take_back(db_t *db, ledger_state_t *state, const char *sender, const 
     return 0;
 }
 
+/* An ITMO arrives with its cooperative approach, authorization and first transferring Party: the
+ * approach must be one this registry takes part in (4031), the rest well formed (1014, 1009). */
+static int itmo_acceptable(db_t *db, json_t *itmo, const char **approach,
+                           const char **authorization, const char **party, a6_check_t *check,
+                           char *reason, size_t reason_size, db_error_t *err)
+{
+    static const char sql[] = "SELECT 1 FROM approaches WHERE id = ?";
+    if (json_unpack(itmo, "{s:s, s:s, s:s}", "approach", approach, "authorization", authorization,
+                    "party", party) != 0 ||
+        a6_approach_id_check(*approach) != A6_OK || a6_party_check(*party) != A6_OK ||
+        a6_text_check(*authorization, A6_AUTHORIZATION_ID_MAX) != A6_OK)
+        return refuse(check, reason, reason_size, A6_CHECK_TEXT_INVALID,
+                      "an ITMO is {approach, authorization, party}");
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, *approach);
+    int rc = db_step(stmt, err);
+    db_reset(stmt);
+    if (rc < 0) return rc;
+    if (rc != DB_ROW)
+        return refuse(check, reason, reason_size, A6_CHECK_APPROACH_NOT_FOUND,
+                      "ITMOs of a cooperative approach this registry does not take part in");
+    *check = A6_OK;
+    return 0;
+}
+
 /* The units of blocks (a checked JSON array of proposed blocks) arrive from sender into
  * to_account: each is issued here under fresh local serials mapped to its origin serials.
  * Units that originated here come back out of the sender's account instead. Refuses (0 with
@@ -314,7 +353,8 @@ static int acquire_blocks(db_t *db, ledger_state_t *state, const registry_keys_t
                           db_error_t *err)
 {
     static const char origin_sql[] = "UPDATE issuances SET origin_registry = ?, origin_first = ?, "
-                                     "acquired_from = ? WHERE id = ?";
+                                     "acquired_from = ?, itmo_approach = ?, "
+                                     "itmo_authorization = ?, itmo_party = ? WHERE id = ?";
     *total = 0;
     size_t i;
     json_t *item;
@@ -336,6 +376,12 @@ static int acquire_blocks(db_t *db, ledger_state_t *state, const registry_keys_t
             continue;
         }
         if ((rc = already_known(db, &b, &known, err)) < 0) return rc;
+        const char *approach = NULL, *authorization = NULL, *party = NULL;
+        json_t *itmo = json_object_get(item, "itmo");
+        if (itmo && ((rc = itmo_acceptable(db, itmo, &approach, &authorization, &party, check,
+                                           reason, reason_size, err)) < 0 ||
+                     *check != A6_OK))
+            return rc;
         if (known) {
             char why[160];
             snprintf(why, sizeof why, "%s %lld-%lld", b.origin, (long long)b.first,
@@ -359,7 +405,16 @@ static int acquire_blocks(db_t *db, ledger_state_t *state, const registry_keys_t
         db_bind_text(stmt, 1, b.origin);
         db_bind_int64(stmt, 2, b.first);
         db_bind_text(stmt, 3, sender);
-        db_bind_int64(stmt, 4, issuance);
+        if (itmo) {
+            db_bind_text(stmt, 4, approach);
+            db_bind_text(stmt, 5, authorization);
+            db_bind_text(stmt, 6, party);
+        } else {
+            db_bind_null(stmt, 4);
+            db_bind_null(stmt, 5);
+            db_bind_null(stmt, 6);
+        }
+        db_bind_int64(stmt, 7, issuance);
         if ((rc = db_step_done(stmt, err)) < 0) return rc;
         json_array_append_new(issuances, json_integer(issuance));
         *total += b.last - b.first + 1;
@@ -502,7 +557,9 @@ static int apply_announce(db_t *db, ledger_state_t *state, void *context, db_err
 {
     static const char sql[] =
         "SELECT i.id, a.holder, i.first_serial, i.last_serial, i.vintage, i.unit_type, "
-        "COALESCE((SELECT l.holder FROM allocations l WHERE l.issuance_id = i.id), a.holder) "
+        "COALESCE((SELECT l.holder FROM allocations l WHERE l.issuance_id = i.id), a.holder), "
+        "i.authorization_id, (SELECT z.approach_id FROM authorizations z "
+        "WHERE z.id = i.authorization_id) "
         "FROM accounts a JOIN partners p ON p.id = a.holder "
         "JOIN issuances i ON i.account_id = a.id "
         "WHERE a.type = 'partner' AND i.id NOT IN (SELECT issuance_id FROM announcements) "
@@ -513,8 +570,8 @@ static int apply_announce(db_t *db, ledger_state_t *state, void *context, db_err
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     typedef struct pending {
-        int64_t issuance, first, last, vintage;
-        char partner[8], unit[32], holder[LEDGER_HOLDER_MAX + 1];
+        int64_t issuance, first, last, vintage, authorization;
+        char partner[8], unit[32], holder[LEDGER_HOLDER_MAX + 1], approach[8];
     } pending_t;
     pending_t found[100];
     size_t n = 0;
@@ -528,6 +585,9 @@ static int apply_announce(db_t *db, ledger_state_t *state, void *context, db_err
         p->vintage = db_column_int64(stmt, 4);
         snprintf(p->unit, sizeof p->unit, "%s", db_column_text(stmt, 5));
         snprintf(p->holder, sizeof p->holder, "%s", db_column_text(stmt, 6));
+        p->authorization = db_column_is_null(stmt, 7) ? 0 : db_column_int64(stmt, 7);
+        snprintf(p->approach, sizeof p->approach, "%s",
+                 db_column_is_null(stmt, 8) ? "" : db_column_text(stmt, 8));
     }
     db_reset(stmt);
     if (rc < 0) return rc;
@@ -537,6 +597,15 @@ static int apply_announce(db_t *db, ledger_state_t *state, void *context, db_err
             "{sI ss s[{ss sI sI sI ss}]}", "issuance", (json_int_t)p->issuance, "holder", p->holder,
             "blocks", "origin", op->keys->registry_id, "first", (json_int_t)p->first, "last",
             (json_int_t)p->last, "vintage", (json_int_t)p->vintage, "unit_type", p->unit);
+        if (p->authorization && p->approach[0]) {
+            char label[32], party[A6_PARTY_SIZE];
+            snprintf(label, sizeof label, "%s-A%lld", op->keys->registry_id,
+                     (long long)p->authorization);
+            party_of(op->keys->registry_id, party);
+            json_object_set_new(json_array_get(json_object_get(payload, "blocks"), 0), "itmo",
+                                json_pack("{ss ss ss}", "approach", p->approach, "authorization",
+                                          label, "party", party));
+        }
         char id[ENVELOPE_ID_SIZE];
         rc = message_enqueue(db, state, op->keys, p->partner, "jcm.issuance", payload, id, err);
         json_decref(payload);

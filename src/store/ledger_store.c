@@ -123,7 +123,9 @@ json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
 {
     static const char sql[] =
         "SELECT b.first_serial, b.last_serial, b.vintage, b.unit_type, b.issuance_id, "
-        "i.authorization_id, z.approach_id FROM blocks b JOIN issuances i ON i.id = b.issuance_id "
+        "i.authorization_id, z.approach_id, i.itmo_approach, i.origin_registry, "
+        "i.origin_first - i.first_serial, i.itmo_party, i.itmo_authorization "
+        "FROM blocks b JOIN issuances i ON i.id = b.issuance_id "
         "LEFT JOIN authorizations z ON z.id = i.authorization_id "
         "WHERE b.account_id = ? ORDER BY b.vintage, b.first_serial";
     itmo_registry_t registry = {0}; /* read once, only when there are ITMOs */
@@ -143,7 +145,16 @@ json_t *ledger_query_holdings(db_t *db, int64_t account_id, db_error_t *err)
             "{sI sI sI sI ss sI}", "first", (json_int_t)first, "last", (json_int_t)last, "quantity",
             (json_int_t)(last - first + 1), "vintage", (json_int_t)db_column_int64(stmt, 2),
             "unit_type", db_column_text(stmt, 3), "issuance", (json_int_t)db_column_int64(stmt, 4));
-        if (!db_column_is_null(stmt, 5) && !db_column_is_null(stmt, 6)) {
+        if (!db_column_is_null(stmt, 7) && !db_column_is_null(stmt, 8)) {
+            /* An ITMO acquired from a partner: identified in its origin registry's serials. */
+            char itmo[A6_ITMO_ID_SIZE];
+            int64_t offset = db_column_int64(stmt, 9);
+            if (a6_itmo_id_format(db_column_text(stmt, 7), db_column_text(stmt, 8),
+                                  db_column_text(stmt, 10), first + offset, last + offset,
+                                  (int32_t)db_column_int64(stmt, 2), itmo) == A6_OK)
+                json_object_set_new(block, "itmo_id", json_string(itmo));
+            json_object_set_new(block, "authorization_id", json_string(db_column_text(stmt, 11)));
+        } else if (!db_column_is_null(stmt, 5) && !db_column_is_null(stmt, 6)) {
             /* An ITMO: its authorization and its unique identifier (6/CMA.4 annex I). */
             json_object_set_new(block, "authorization", json_integer(db_column_int64(stmt, 5)));
             json_object_set_new(block, "approach", json_string(db_column_text(stmt, 6)));

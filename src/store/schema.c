@@ -386,6 +386,10 @@ static const migration_t migrations[] = {
         "  created_at TEXT NOT NULL);"
         /* the delivery pass looks for them several times a second, from the partner accounts */
         "CREATE INDEX issuances_by_account ON issuances(account_id);"},
+    {12, /* ITMOs acquired from a partner keep what identifies them (the AEF unique identifier) */
+        "ALTER TABLE issuances ADD COLUMN itmo_approach TEXT;"
+        "ALTER TABLE issuances ADD COLUMN itmo_authorization TEXT;"
+        "ALTER TABLE issuances ADD COLUMN itmo_party TEXT;"},
 };
 
 int schema_version_latest(void)

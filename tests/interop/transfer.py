@@ -211,6 +211,9 @@ def main():
             ["monitoring", "notify", "1", "--total", "500", "--allocate", "host:Government of Viet Nam:200",
              "--allocate", "partner:Government of Japan:300", "--date", "2026-10-20"],
             ["monitoring", "issue", "1", "--authorization", "1", "--date", "2026-10-25"]]
+        jp.cli("approach", "add", "CA0001", "--name", "JCM Japan-Viet Nam", "--partner", "VNM",
+               "--partner-registry", "VNM01", "--ndc-first-transfer", "issuance", "--unit-registry",
+               "JCM", "--role", "authority")
         failed = [" ".join(step) + ": " + p.stderr for step in steps
                   for p in [vn.cli(*step, check=False)] if p.returncode != 0]
         tap.ok(not failed, "VNM01 issues a JCM period with a 300 t partner share under an authorization",
@@ -225,6 +228,12 @@ def main():
         tap.ok(japan == "Government of Japan VNM01 300",
                "JPN01 holds the partner share for the Government of Japan, under VNM01's serials",
                japan)
+        gov = jp.sql("SELECT id FROM accounts WHERE holder = 'Government of Japan'")
+        block = jp.request("GET", "/api/v1/accounts/%s/holdings" % gov, user="admin").json["blocks"][0]
+        tap.ok(block.get("itmo_id") == "CA0001-VNM01-VNM-301-600-2026" and
+               block.get("authorization_id") == "VNM01-A1",
+               "they arrive as ITMOs: the same unique identifier and authorization as in Viet Nam",
+               block)
         tap.ok(vn.sql("SELECT COUNT(*) FROM first_transfers") == "1",
                "in VNM01 the partner share's issuance is its first transfer (one CA entry)")
 
