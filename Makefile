@@ -28,6 +28,7 @@ bench: build
 	$(BUILD)/bench/reconcile
 	bench/reconcile_http $(BUILD)/src/a6reg
 	bench/http $(BUILD)/src/a6reg
+	python3 bench/soak.py $(BUILD)/src/a6reg --seconds 60
 
 clean:
 	rm -rf $(BUILD)
