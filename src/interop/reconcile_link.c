@@ -192,6 +192,8 @@ static a6_check_t answer_query(const envelope_t *query, const a6_recon_block_t *
     return check;
 }
 
+static const char audit_head_sql[] = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
+
 struct reconcile_cache {
     pthread_mutex_t lock;
     char partner[8];
@@ -215,17 +217,6 @@ void reconcile_cache_free(reconcile_cache_t *cache)
     free(cache);
 }
 
-static int audit_head(db_t *db, int64_t *head, db_error_t *err)
-{
-    static const char sql[] = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) return DB_ERROR;
-    int rc = db_step(stmt, err);
-    *head = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
-    db_reset(stmt);
-    return rc < 0 ? rc : 0;
-}
-
 /* The partner's list from the cache when the ledger has not changed since, else built (and
  * cached). The caller answers with it while holding the cache's lock (*locked). */
 static int cached_list(db_t *reader, const registry_keys_t *keys, reconcile_cache_t *cache,
@@ -236,7 +227,7 @@ static int cached_list(db_t *reader, const registry_keys_t *keys, reconcile_cach
     if (!cache)
         return reconcile_blocks_load(reader, keys->registry_id, partner, blocks, count, err);
     int64_t head;
-    int rc = audit_head(reader, &head, err);
+    int rc = db_query_int64(reader, audit_head_sql, &head, err);
     if (rc < 0) return rc;
     if (fresh || !cache->blocks || strcmp(cache->partner, partner) != 0 ||
         cache->audit_head != head) {

@@ -48,17 +48,6 @@ static void party_of(const char *registry_id, char party[A6_PARTY_SIZE])
     snprintf(party, A6_PARTY_SIZE, "%.3s", registry_id);
 }
 
-static int next_id(db_t *db, int64_t *id, db_error_t *err)
-{
-    static const char sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM external_transfers";
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) return DB_ERROR;
-    int rc = db_step(stmt, err);
-    *id = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
-    db_reset(stmt);
-    return rc < 0 ? rc : 0;
-}
-
 static int audit(db_t *db, ledger_state_t *state, const char *actor, const char *action, int64_t id,
                  json_t *payload, db_error_t *err)
 {
@@ -115,6 +104,8 @@ static int moved_blocks_json(db_t *db, const char *registry_id, int64_t tx_id, j
 
 /* ---- sender: proposal ---- */
 
+static const char next_transfer_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM external_transfers";
+
 typedef struct propose_operation {
     const registry_keys_t *keys;
     const transfer_input_t *in;
@@ -168,7 +159,7 @@ static int apply_propose(db_t *db, ledger_state_t *state, void *context, db_erro
     json_t *blocks;
     if ((rc = moved_blocks_json(db, op->keys->registry_id, moved.id, &blocks, err)) < 0) return rc;
     int64_t id;
-    if ((rc = next_id(db, &id, err)) < 0) {
+    if ((rc = db_query_int64(db, next_transfer_sql, &id, err)) < 0) {
         json_decref(blocks);
         return rc;
     }
@@ -472,7 +463,7 @@ int transfer_on_proposal(db_t *db, ledger_state_t *state, const registry_keys_t 
     }
     int64_t id;
     char *text = json_dumps(blocks, JSON_COMPACT);
-    if ((rc = next_id(db, &id, err)) < 0 || !text) {
+    if ((rc = db_query_int64(db, next_transfer_sql, &id, err)) < 0 || !text) {
         free(text);
         json_decref(issuances);
         return rc < 0 ? rc : db_error_set(err, DB_ERROR, "out of memory");

@@ -102,17 +102,6 @@ static a6_date_t column_date(db_stmt_t *stmt, int column)
     return date;
 }
 
-static int query_int(db_t *db, const char *sql, int64_t bind, int64_t *out, db_error_t *err)
-{
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) return DB_ERROR;
-    if (bind) db_bind_int64(stmt, 1, bind);
-    int rc = db_step(stmt, err);
-    *out = rc == DB_ROW && !db_column_is_null(stmt, 0) ? db_column_int64(stmt, 0) : 0;
-    db_reset(stmt);
-    return rc < 0 ? rc : 0;
-}
-
 static int report_open(db_t *db, int32_t year, report_t *r, db_error_t *err)
 {
     static const char closed_sql[] = "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM "
@@ -124,7 +113,7 @@ static int report_open(db_t *db, int32_t year, report_t *r, db_error_t *err)
     int64_t closed = 0;
     int rc;
     if ((rc = itmo_registry_load(db, &r->registry, err)) < 0 ||
-        (rc = query_int(db, closed_sql, 0, &closed, err)) < 0)
+        (rc = db_query_int64(db, closed_sql, &closed, err)) < 0)
         return rc;
     r->frozen = year <= closed;
     return 0;
@@ -144,7 +133,7 @@ static int load_authorizations(db_t *db, report_t *r, db_error_t *err)
     static const char sql[] = T2_SQL;
     static const char count_sql[] = "SELECT COUNT(*) FROM authorizations";
     int64_t count = 0;
-    int rc = query_int(db, count_sql, 0, &count, err);
+    int rc = db_query_int64(db, count_sql, &count, err);
     if (rc < 0) return rc;
     r->authorizations = calloc((size_t)count + 1, sizeof *r->authorizations);
     if (!r->authorizations) return db_error_set(err, DB_ERROR, "out of memory");
@@ -180,7 +169,7 @@ static int load_entities(db_t *db, report_t *r, db_error_t *err)
     static const char sql[] = T5_SQL;
     static const char count_sql[] = "SELECT COUNT(*) FROM entities";
     int64_t count = 0;
-    int rc = query_int(db, count_sql, 0, &count, err);
+    int rc = db_query_int64(db, count_sql, &count, err);
     if (rc < 0) return rc;
     r->entities = calloc((size_t)count + 1, sizeof *r->entities);
     if (!r->entities) return db_error_set(err, DB_ERROR, "out of memory");
@@ -737,7 +726,7 @@ static int apply_submit(db_t *db, ledger_state_t *state, void *context, db_error
     if ((rc = aef_export_check(db, s->year, outcome, err)) < 0) return rc;
     if (outcome->check != A6_OK) return WRITER_REJECTED;
     int64_t earlier = 0;
-    if ((rc = query_int(db, count_sql, s->year, &earlier, err)) < 0) return rc;
+    if ((rc = db_query_int64_bind(db, count_sql, s->year, &earlier, err)) < 0) return rc;
     char version[16];
     snprintf(version, sizeof version, "1.%lld", (long long)earlier);
     db_stmt_t *stmt = db_prepare(db, sql, err);

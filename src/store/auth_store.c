@@ -35,16 +35,6 @@ static int reject(auth_result_t *result, a6_check_t check, const char *field)
     return WRITER_REJECTED;
 }
 
-static int next_id(db_t *db, const char *sql, int64_t *out, db_error_t *err)
-{
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) return DB_ERROR;
-    int rc = db_step(stmt, err);
-    if (rc == DB_ROW) *out = db_column_int64(stmt, 0);
-    db_reset(stmt);
-    return rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERROR;
-}
-
 /* Inserts a token for user_id; the random token text goes to token. */
 static int insert_token(db_t *db, ledger_state_t *state, const char *actor, int64_t user_id,
                         int64_t ttl_s, char token[AUTH_TOKEN_SIZE], db_error_t *err)
@@ -59,7 +49,7 @@ static int insert_token(db_t *db, ledger_state_t *state, const char *actor, int6
     token_hash(token, hash);
     iso_after(ttl_s, expires);
     int64_t id;
-    int rc = next_id(db, id_sql, &id, err);
+    int rc = db_query_int64(db, id_sql, &id, err);
     if (rc < 0) return rc;
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
@@ -138,7 +128,7 @@ static int apply_user_add(db_t *db, ledger_state_t *state, auth_operation_t *op,
     int rc = find_user(db, op->name, &existing, err);
     if (rc < 0) return rc;
     if (existing) return reject(op->result, A6_CHECK_USER_EXISTS, "name");
-    if ((rc = next_id(db, id_sql, &id, err)) < 0) return rc;
+    if ((rc = db_query_int64(db, id_sql, &id, err)) < 0) return rc;
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, id);
@@ -313,11 +303,11 @@ int auth_user_by_name(db_t *db, const char *name, auth_user_t *user, char *hash,
 static char *article6_text(const ledger_article6_t *a)
 {
     if (!a) return NULL;
-    json_t *object = json_pack(
-        "{ss s:s? s:s? s:s? s:s? sI}", "action", a6_action_type_name(a->action), "subtype",
-        a->subtype ? a6_action_subtype_name(a->subtype) : NULL, "purpose",
-        a->purpose ? a6_purpose_name(a->purpose) : NULL, "using_party", a->using_party,
-        "using_entity", a->using_entity, "ndc_year", (json_int_t)a->ndc_year);
+    json_t *object =
+        json_pack("{ss s:s? s:s? s:s? s:s? sI}", "action", a6_action_type_name(a->action),
+                  "subtype", a->subtype ? a6_action_subtype_name(a->subtype) : NULL, "purpose",
+                  a->purpose ? a6_purpose_name(a->purpose) : NULL, "using_party", a->using_party,
+                  "using_entity", a->using_entity, "ndc_year", (json_int_t)a->ndc_year);
     char *text = object ? json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(object);
     return text;
@@ -381,7 +371,7 @@ static int approval_insert(db_t *db, ledger_state_t *state, auth_operation_t *op
         }
     }
     int64_t id;
-    if ((rc = next_id(db, id_sql, &id, err)) < 0) return rc;
+    if ((rc = db_query_int64(db, id_sql, &id, err)) < 0) return rc;
     if (!(stmt = db_prepare(db, sql, err))) return DB_ERROR;
     db_bind_int64(stmt, 1, id);
     db_bind_text(stmt, 2, ledger_tx_type_name(in->type));
@@ -531,8 +521,8 @@ static int apply_approval_decide(db_t *db, ledger_state_t *state, auth_operation
     }
     ledger_article6_t article6;
     json_t *article6_json = NULL; /* holds article6's strings until the transaction is applied */
-    request.article6 = article6_parse(
-        db_column_is_null(stmt, 9) ? NULL : db_column_text(stmt, 9), &article6, &article6_json);
+    request.article6 = article6_parse(db_column_is_null(stmt, 9) ? NULL : db_column_text(stmt, 9),
+                                      &article6, &article6_json);
     db_reset(stmt);
     if (!pending || requested_by == op->user_id) {
         json_decref(article6_json);

@@ -82,21 +82,6 @@ typedef struct operation {
     authorization_result_t *result;
 } operation_t;
 
-static int64_t query_int(db_t *db, const char *sql, int64_t bind, int *rc, db_error_t *err)
-{
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) {
-        *rc = DB_ERROR;
-        return 0;
-    }
-    if (bind) db_bind_int64(stmt, 1, bind);
-    *rc = db_step(stmt, err);
-    int64_t value = *rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
-    db_reset(stmt);
-    if (*rc >= 0) *rc = 0;
-    return value;
-}
-
 static int apply_policy_set(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
 {
     static const char version_sql[] = "SELECT COALESCE(MAX(version), 0) + 1 FROM policies";
@@ -109,8 +94,8 @@ static int apply_policy_set(db_t *db, ledger_state_t *state, void *context, db_e
     a6_check_t check = parse_policy(op->body, &parsed);
     if (check != A6_OK) return reject(op->result, check, "policy", NULL);
     int rc;
-    int64_t version = query_int(db, version_sql, 0, &rc, err);
-    if (rc < 0) return rc;
+    int64_t version;
+    if ((rc = db_query_int64(db, version_sql, &version, err)) < 0) return rc;
     char *body = audit_canonical_json(op->body);
     db_stmt_t *stmt = body ? db_prepare(db, sql, err) : NULL;
     if (!stmt) {
@@ -208,10 +193,8 @@ static int load_facts(db_t *db, const char *ref, activity_facts_t *f, db_error_t
     }
     db_reset(stmt);
     if (rc < 0 || !f->id) return rc < 0 ? rc : 0;
-    f->verified_tco2e = query_int(db, verified_sql, f->id, &rc, err);
-    if (rc < 0) return rc;
-    f->authorized_tco2e = query_int(db, authorized_sql, f->id, &rc, err);
-    return rc;
+    if ((rc = db_query_int64_bind(db, verified_sql, f->id, &f->verified_tco2e, err)) < 0) return rc;
+    return db_query_int64_bind(db, authorized_sql, f->id, &f->authorized_tco2e, err);
 }
 
 static json_t *results_json(const a6_rule_result_t *results, size_t count)
@@ -243,7 +226,9 @@ static a6_check_t evaluate(db_t *db, const authorization_input_t *in, const pars
         int64_t first_transferred = 0;
         for (size_t i = 0; i < year_count; i++)
             first_transferred += years[i].first_transferred_tco2e;
-        int64_t authorized = query_int(db, pending_sql, 0, rc, err) - facts->replaced_tco2e;
+        int64_t authorized = 0;
+        *rc = db_query_int64(db, pending_sql, &authorized, err);
+        authorized -= facts->replaced_tco2e;
         int64_t still = authorized > first_transferred ? authorized - first_transferred : 0;
         if (ndc.target_year >= ndc.first_year && ndc.target_year <= ndc.last_year)
             years[ndc.target_year - ndc.first_year].first_transferred_tco2e += still;
@@ -354,7 +339,8 @@ static int apply_request(db_t *db, ledger_state_t *state, void *context, db_erro
         op->result->field = "policy";
         return WRITER_REJECTED;
     }
-    int64_t id = query_int(db, id_sql, 0, &rc, err);
+    int64_t id = 0;
+    rc = db_query_int64(db, id_sql, &id, err);
     char *text = evaluation ? json_dumps(evaluation, JSON_COMPACT) : NULL;
     json_t *entity_list = json_array();
     for (size_t i = 0; i < in->entity_count; i++)
@@ -493,8 +479,8 @@ static int apply_revoke(db_t *db, ledger_state_t *state, void *context, db_error
     if (op->on < decided)
         return reject(op->result, A6_CHECK_DATES_OUT_OF_ORDER, "date",
                       "a revocation cannot precede the authorization");
-    int64_t transferred = query_int(db, transferred_sql, op->id, &rc, err);
-    if (rc < 0) return rc;
+    int64_t transferred;
+    if ((rc = db_query_int64_bind(db, transferred_sql, op->id, &transferred, err)) < 0) return rc;
     if (transferred)
         return reject(op->result, A6_CHECK_UNITS_FIRST_TRANSFERRED, "authorization", NULL);
     char on[A6_DATE_TEXT_SIZE];
@@ -565,8 +551,7 @@ static int load_current(db_t *db, int64_t id, current_version_t *c, db_error_t *
     }
     db_reset(stmt);
     if (rc < 0) return rc;
-    c->first_transferred = query_int(db, transferred_sql, id, &rc, err);
-    return rc;
+    return db_query_int64_bind(db, transferred_sql, id, &c->first_transferred, err);
 }
 
 /* A new version of an authorization in force: re-evaluated against the policy as if it replaced

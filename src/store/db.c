@@ -150,6 +150,29 @@ static int run_cached(db_t *db, const char *sql, db_error_t *err)
     return db_step_done(stmt, err);
 }
 
+static int query_int64(db_t *db, const char *sql, const int64_t *bind, int64_t *out,
+                       db_error_t *err)
+{
+    *out = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    if (bind) db_bind_int64(stmt, 1, *bind);
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW && !db_column_is_null(stmt, 0)) *out = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}
+
+int db_query_int64(db_t *db, const char *sql, int64_t *out, db_error_t *err)
+{
+    return query_int64(db, sql, NULL, out, err);
+}
+
+int db_query_int64_bind(db_t *db, const char *sql, int64_t bind, int64_t *out, db_error_t *err)
+{
+    return query_int64(db, sql, &bind, out, err);
+}
+
 static const char begin_sql[] = "BEGIN";
 static const char commit_sql[] = "COMMIT";
 static const char rollback_sql[] = "ROLLBACK";

@@ -54,6 +54,12 @@ const char *db_column_text(db_stmt_t *stmt, int column);
 bool db_column_is_null(db_stmt_t *stmt, int column);
 void db_reset(db_stmt_t *stmt);
 
+/* Runs a query for one integer: *out is the first column of its first row (0 when there is no
+ * row or the value is NULL). The _bind form binds one integer parameter first. 0, or a negative
+ * db_result_t. */
+int db_query_int64(db_t *db, const char *sql, int64_t *out, db_error_t *err);
+int db_query_int64_bind(db_t *db, const char *sql, int64_t bind, int64_t *out, db_error_t *err);
+
 /* Runs a statement expected to return no rows (INSERT/UPDATE/DELETE), then resets it. */
 int db_step_done(db_stmt_t *stmt, db_error_t *err);
 

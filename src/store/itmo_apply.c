@@ -8,17 +8,6 @@
 
 #include "../core/text.h"
 
-static int query_int(db_t *db, const char *sql, int64_t bind, int64_t *out, db_error_t *err)
-{
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) return DB_ERROR;
-    if (bind) db_bind_int64(stmt, 1, bind);
-    int rc = db_step(stmt, err);
-    *out = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
-    db_reset(stmt);
-    return rc < 0 ? rc : 0;
-}
-
 int itmo_registry_load(db_t *db, itmo_registry_t *out, db_error_t *err)
 {
     static const char sql[] = "SELECT name, value FROM registry_meta "
@@ -132,7 +121,7 @@ static int action_insert(db_t *db, ledger_state_t *state, const char *actor, con
         "using_party, using_entity, ndc_year, transaction_id, issuance_id, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     int64_t id;
-    int rc = query_int(db, id_sql, 0, &id, err);
+    int rc = db_query_int64(db, id_sql, &id, err);
     if (rc < 0) return rc;
     char on[A6_DATE_TEXT_SIZE];
     a6_date_format(a->on, on);
@@ -188,7 +177,7 @@ static int first_transfer_insert(db_t *db, ledger_state_t *state, const char *ac
         "acquiring_party, occurred_on, created_at, authorization_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     int64_t id;
-    int rc = query_int(db, id_sql, 0, &id, err);
+    int rc = db_query_int64(db, id_sql, &id, err);
     if (rc < 0) return rc;
     char on[A6_DATE_TEXT_SIZE];
     a6_date_format(a->on, on);
@@ -213,7 +202,7 @@ static int64_t first_transferred_total(db_t *db, int64_t authorization_id, int *
     static const char sql[] = "SELECT COALESCE(SUM(quantity), 0) FROM first_transfers "
                               "WHERE authorization_id = ?";
     int64_t total = 0;
-    *rc = query_int(db, sql, authorization_id, &total, err);
+    *rc = db_query_int64_bind(db, sql, authorization_id, &total, err);
     return total;
 }
 
@@ -286,7 +275,8 @@ int itmo_after_issue(db_t *db, ledger_state_t *state, const ledger_request_t *r,
     if (!approach.found)
         return refuse(result, A6_CHECK_APPROACH_NOT_FOUND, "authorization", auth.approach_id);
     int64_t issued = 0;
-    if ((rc = query_int(db, issued_sql, r->authorization_id, &issued, err)) < 0) return rc;
+    if ((rc = db_query_int64_bind(db, issued_sql, r->authorization_id, &issued, err)) < 0)
+        return rc;
     a6_date_t on = action_date(state, r->on);
     a6_check_t check = a6_itmo_issue_check(&auth.rule, r->vintage, on, issued, r->quantity);
     if (check != A6_OK) return refuse(result, check, "authorization", auth.label);
@@ -407,7 +397,7 @@ static int ndc_use_insert(db_t *db, ledger_state_t *state, int32_t year, int64_t
     static const char sql[] = "INSERT INTO ndc_uses(id, year, quantity, transaction_id, "
                               "created_at) VALUES (?, ?, ?, ?, ?)";
     int64_t id;
-    int rc = query_int(db, id_sql, 0, &id, err);
+    int rc = db_query_int64(db, id_sql, &id, err);
     if (rc < 0) return rc;
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
@@ -566,7 +556,7 @@ static int snapshot_year(db_t *db, ledger_state_t *state, int32_t year, db_error
     db_bind_text(stmt, 3, registry.registry_id);
     if ((rc = db_step_done(stmt, err)) < 0) return rc;
     int64_t rows = 0;
-    if ((rc = query_int(db, count_sql, year, &rows, err)) < 0) return rc;
+    if ((rc = db_query_int64_bind(db, count_sql, year, &rows, err)) < 0) return rc;
     return ledger_audit(db, state, "registry", "aef.holdings_close", "aef-holdings", year,
                         json_pack("{sI sI}", "year", (json_int_t)year, "blocks", (json_int_t)rows),
                         err);
@@ -639,9 +629,9 @@ static int external_check_block(db_t *db, ledger_state_t *state, void *context,
     int rc;
     int64_t done = first_transferred_total(db, b->authorization_id, &rc, err);
     if (rc < 0) return rc;
-    a6_check_t check = a6_first_transfer_check(&auth->rule, A6_PURPOSE_NDC, b->vintage,
-                                               action_date(state, 0), false, done,
-                                               b->last - b->first + 1);
+    a6_check_t check =
+        a6_first_transfer_check(&auth->rule, A6_PURPOSE_NDC, b->vintage, action_date(state, 0),
+                                false, done, b->last - b->first + 1);
     if (check == A6_OK) return 0;
     refuse(result, check, "blocks", auth->label);
     return 1; /* stop: refused */

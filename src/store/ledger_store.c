@@ -25,18 +25,6 @@ int ledger_store_open_reader(const char *location, db_t **out, db_error_t *err)
     return db_open(location, DB_OPEN_READ, out, err);
 }
 
-/* Runs a one-integer query. */
-static int query_int64(db_t *db, const char *sql, int64_t *out, db_error_t *err)
-{
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) return DB_ERROR;
-    int rc = db_step(stmt, err);
-    if (rc != DB_ROW) return rc < 0 ? rc : db_error_set(err, DB_ERROR, "no row for %s", sql);
-    *out = db_column_int64(stmt, 0);
-    db_reset(stmt);
-    return 0;
-}
-
 int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err)
 {
     static const char accounts_sql[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM accounts";
@@ -46,20 +34,20 @@ int ledger_state_load(db_t *db, ledger_state_t *state, db_error_t *err)
     static const char serial_sql[] = "SELECT COALESCE(MAX(last_serial), 0) + 1 FROM issuances";
     memset(state, 0, sizeof *state);
     int rc;
-    if ((rc = query_int64(db, accounts_sql, &state->next_account_id, err)) < 0 ||
-        (rc = query_int64(db, transactions_sql, &state->next_transaction_id, err)) < 0 ||
-        (rc = query_int64(db, issuances_sql, &state->next_issuance_id, err)) < 0 ||
-        (rc = query_int64(db, blocks_sql, &state->next_block_id, err)) < 0 ||
-        (rc = query_int64(db, serial_sql, &state->next_serial, err)) < 0)
+    if ((rc = db_query_int64(db, accounts_sql, &state->next_account_id, err)) < 0 ||
+        (rc = db_query_int64(db, transactions_sql, &state->next_transaction_id, err)) < 0 ||
+        (rc = db_query_int64(db, issuances_sql, &state->next_issuance_id, err)) < 0 ||
+        (rc = db_query_int64(db, blocks_sql, &state->next_block_id, err)) < 0 ||
+        (rc = db_query_int64(db, serial_sql, &state->next_serial, err)) < 0)
         return rc;
     static const char closed_sql[] = "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM "
                                      "registry_meta WHERE name = 'holdings_closed_year'";
     int64_t closed = 0;
-    if ((rc = query_int64(db, closed_sql, &closed, err)) < 0) return rc;
+    if ((rc = db_query_int64(db, closed_sql, &closed, err)) < 0) return rc;
     state->holdings_closed_year = (int32_t)closed;
     static const char frozen_sql[] = "SELECT COUNT(*) FROM frozen_blocks WHERE resolved_at IS NULL "
                                      "AND local_first IS NOT NULL";
-    if ((rc = query_int64(db, frozen_sql, &state->frozen_active, err)) < 0) return rc;
+    if ((rc = db_query_int64(db, frozen_sql, &state->frozen_active, err)) < 0) return rc;
     clock_now_iso(state->now);
     return audit_chain_load(db, &state->chain, err);
 }
