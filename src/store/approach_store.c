@@ -17,16 +17,6 @@ typedef struct operation {
     authorization_result_t *result;
 } operation_t;
 
-static int reject(authorization_result_t *result, a6_check_t check, const char *field,
-                  const char *detail)
-{
-    result->check = check;
-    result->field = field;
-    snprintf(result->message, sizeof result->message, "%s: %s%s%s", field,
-             a6_check_description(check), detail ? ": " : "", detail ? detail : "");
-    return WRITER_REJECTED;
-}
-
 static int exists(db_t *db, const char *sql, const char *key, int *found, db_error_t *err)
 {
     db_stmt_t *stmt = db_prepare(db, sql, err);
@@ -49,30 +39,32 @@ static int apply_approach_add(db_t *db, ledger_state_t *state, void *context, db
     authorization_result_t *result = op->result;
     a6_unit_registry_t unit_registry;
     if (in->role != ROLE_AUTHORITY)
-        return reject(result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "approaches: authority");
+        return authorization_reject(result, A6_CHECK_ROLE_NOT_ALLOWED, "role",
+                                    "approaches: authority");
     if (a6_approach_id_check(in->id) != A6_OK)
-        return reject(result, A6_CHECK_APPROACH_ID_INVALID, "id", "like CA0001");
+        return authorization_reject(result, A6_CHECK_APPROACH_ID_INVALID, "id", "like CA0001");
     if (a6_text_check(in->name, TEXT_MAX) != A6_OK)
-        return reject(result, A6_CHECK_TEXT_INVALID, "name", NULL);
+        return authorization_reject(result, A6_CHECK_TEXT_INVALID, "name", NULL);
     if (a6_party_check(in->partner_party) != A6_OK)
-        return reject(result, A6_CHECK_PARTY_INVALID, "partner_party", "ISO alpha-3");
+        return authorization_reject(result, A6_CHECK_PARTY_INVALID, "partner_party", "ISO alpha-3");
     if (a6_registry_id_check(in->partner_registry) != A6_OK)
-        return reject(result, A6_CHECK_REGISTRY_ID_INVALID, "partner_registry", "like JPN01");
+        return authorization_reject(result, A6_CHECK_REGISTRY_ID_INVALID, "partner_registry",
+                                    "like JPN01");
     if (!a6_ndc_first_transfer_name(in->ndc_first_transfer) ||
         strcmp(a6_ndc_first_transfer_name(in->ndc_first_transfer), "unknown") == 0)
-        return reject(result, A6_CHECK_FIRST_TRANSFER_DEFINITION_INVALID, "ndc_first_transfer",
-                      "international transfer or issuance");
+        return authorization_reject(result, A6_CHECK_FIRST_TRANSFER_DEFINITION_INVALID,
+                                    "ndc_first_transfer", "international transfer or issuance");
     if (in->unit_registry && a6_unit_registry_parse(in->unit_registry, &unit_registry) != A6_OK)
-        return reject(result, A6_CHECK_UNIT_REGISTRY_INVALID, "unit_registry", NULL);
+        return authorization_reject(result, A6_CHECK_UNIT_REGISTRY_INVALID, "unit_registry", NULL);
     itmo_registry_t registry;
     int found = 0, rc;
     if ((rc = itmo_registry_load(db, &registry, err)) < 0 ||
         (rc = exists(db, find_sql, in->id, &found, err)) < 0)
         return rc;
     if (strcmp(in->partner_party, registry.party) == 0)
-        return reject(result, A6_CHECK_PARTY_INVALID, "partner_party",
-                      "the partner must be another Party than this registry's");
-    if (found) return reject(result, A6_CHECK_APPROACH_EXISTS, "id", in->id);
+        return authorization_reject(result, A6_CHECK_PARTY_INVALID, "partner_party",
+                                    "the partner must be another Party than this registry's");
+    if (found) return authorization_reject(result, A6_CHECK_APPROACH_EXISTS, "id", in->id);
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     const char *rule = a6_ndc_first_transfer_name(in->ndc_first_transfer);
@@ -99,21 +91,10 @@ static int apply_approach_add(db_t *db, ledger_state_t *state, void *context, db
                : WRITER_ACCEPTED;
 }
 
-static void run(writer_t *w, writer_apply_fn apply, operation_t *op)
-{
-    memset(op->result, 0, sizeof *op->result);
-    db_error_t err = {0};
-    int outcome = writer_execute(w, apply, op, &err);
-    if (outcome < 0) {
-        op->result->store_error = outcome;
-        snprintf(op->result->message, sizeof op->result->message, "storage error: %s", err.message);
-    }
-}
-
 void approach_add(writer_t *w, const approach_input_t *in, authorization_result_t *result)
 {
     operation_t op = {.approach = in, .result = result};
-    run(w, apply_approach_add, &op);
+    authorization_run(w, apply_approach_add, &op, op.result);
 }
 
 json_t *approach_query_all(db_t *db, db_error_t *err)
@@ -162,24 +143,28 @@ static int apply_entity_add(db_t *db, ledger_state_t *state, void *context, db_e
     const entity_input_t *in = op->entity;
     authorization_result_t *result = op->result;
     if (in->role != ROLE_AUTHORITY)
-        return reject(result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "entities: authority");
+        return authorization_reject(result, A6_CHECK_ROLE_NOT_ALLOWED, "role",
+                                    "entities: authority");
     if (a6_text_check(in->name, LEDGER_HOLDER_MAX) != A6_OK)
-        return reject(result, A6_CHECK_TEXT_INVALID, "name", NULL);
+        return authorization_reject(result, A6_CHECK_TEXT_INVALID, "name", NULL);
     if (a6_party_check(in->country) != A6_OK)
-        return reject(result, A6_CHECK_PARTY_INVALID, "country", "ISO alpha-3");
+        return authorization_reject(result, A6_CHECK_PARTY_INVALID, "country", "ISO alpha-3");
     if (a6_text_check(in->identification, TEXT_MAX) != A6_OK)
-        return reject(result, A6_CHECK_TEXT_INVALID, "identification", NULL);
+        return authorization_reject(result, A6_CHECK_TEXT_INVALID, "identification", NULL);
     if (!optional_text_ok(in->conditions))
-        return reject(result, A6_CHECK_TEXT_INVALID, "conditions", NULL);
+        return authorization_reject(result, A6_CHECK_TEXT_INVALID, "conditions", NULL);
     if (!optional_text_ok(in->change_conditions))
-        return reject(result, A6_CHECK_TEXT_INVALID, "change_conditions", NULL);
-    if (in->on == A6_DATE_NONE) return reject(result, A6_CHECK_DATE_INVALID, "date", NULL);
+        return authorization_reject(result, A6_CHECK_TEXT_INVALID, "change_conditions", NULL);
+    if (in->on == A6_DATE_NONE)
+        return authorization_reject(result, A6_CHECK_DATE_INVALID, "date", NULL);
     int found = 0, rc;
     if ((rc = exists(db, approach_sql, in->approach_id ? in->approach_id : "", &found, err)) < 0)
         return rc;
-    if (!found) return reject(result, A6_CHECK_APPROACH_NOT_FOUND, "approach", in->approach_id);
+    if (!found)
+        return authorization_reject(result, A6_CHECK_APPROACH_NOT_FOUND, "approach",
+                                    in->approach_id);
     if ((rc = exists(db, find_sql, in->name, &found, err)) < 0) return rc;
-    if (found) return reject(result, A6_CHECK_ENTITY_EXISTS, "name", in->name);
+    if (found) return authorization_reject(result, A6_CHECK_ENTITY_EXISTS, "name", in->name);
     db_stmt_t *stmt = db_prepare(db, id_sql, err);
     if (!stmt) return DB_ERROR;
     rc = db_step(stmt, err);
@@ -217,7 +202,7 @@ static int apply_entity_add(db_t *db, ledger_state_t *state, void *context, db_e
 void entity_add(writer_t *w, const entity_input_t *in, authorization_result_t *result)
 {
     operation_t op = {.entity = in, .result = result};
-    run(w, apply_entity_add, &op);
+    authorization_run(w, apply_entity_add, &op, op.result);
 }
 
 json_t *entity_query_all(db_t *db, db_error_t *err)

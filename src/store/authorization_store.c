@@ -17,8 +17,8 @@ typedef struct parsed_policy {
     a6_purpose_t purposes[A6_POLICY_LIST_MAX];
 } parsed_policy_t;
 
-static int reject(authorization_result_t *result, a6_check_t check, const char *field,
-                  const char *detail)
+int authorization_reject(authorization_result_t *result, a6_check_t check, const char *field,
+                         const char *detail)
 {
     result->check = check;
     result->field = field;
@@ -89,10 +89,11 @@ static int apply_policy_set(db_t *db, ledger_state_t *state, void *context, db_e
         "INSERT INTO policies(version, body, actor, created_at) VALUES (?, ?, ?, ?)";
     operation_t *op = context;
     if (op->role != ROLE_AUTHORITY)
-        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "the policy: authority");
+        return authorization_reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role",
+                                    "the policy: authority");
     parsed_policy_t parsed;
     a6_check_t check = parse_policy(op->body, &parsed);
-    if (check != A6_OK) return reject(op->result, check, "policy", NULL);
+    if (check != A6_OK) return authorization_reject(op->result, check, "policy", NULL);
     int rc;
     int64_t version;
     if ((rc = db_query_int64(db, version_sql, &version, err)) < 0) return rc;
@@ -115,14 +116,15 @@ static int apply_policy_set(db_t *db, ledger_state_t *state, void *context, db_e
     return WRITER_ACCEPTED;
 }
 
-static void run(writer_t *w, writer_apply_fn apply, operation_t *op)
+void authorization_run(writer_t *w, writer_apply_fn apply, void *context,
+                       authorization_result_t *result)
 {
-    memset(op->result, 0, sizeof *op->result);
+    memset(result, 0, sizeof *result);
     db_error_t err = {0};
-    int outcome = writer_execute(w, apply, op, &err);
+    int outcome = writer_execute(w, apply, context, &err);
     if (outcome < 0) {
-        op->result->store_error = outcome;
-        snprintf(op->result->message, sizeof op->result->message, "storage error: %s", err.message);
+        result->store_error = outcome;
+        snprintf(result->message, sizeof result->message, "storage error: %s", err.message);
     }
 }
 
@@ -130,7 +132,7 @@ void policy_set(writer_t *w, const char *actor, a6_role_t role, json_t *body,
                 authorization_result_t *result)
 {
     operation_t op = {.actor = actor, .role = role, .body = body, .result = result};
-    run(w, apply_policy_set, &op);
+    authorization_run(w, apply_policy_set, &op, op.result);
 }
 
 /* The policy in force and its version (0 when none). */
@@ -265,16 +267,18 @@ static int t2_fields_check(db_t *db, const authorization_input_t *in,
                                      "AND approach_id = ?";
     a6_mitigation_type_t mitigation;
     if (in->mitigation_type && a6_mitigation_type_parse(in->mitigation_type, &mitigation) != A6_OK)
-        return reject(result, A6_CHECK_MITIGATION_TYPE_INVALID, "mitigation_type", NULL);
+        return authorization_reject(result, A6_CHECK_MITIGATION_TYPE_INVALID, "mitigation_type",
+                                    NULL);
     if (in->terms && a6_text_check(in->terms, 4000) != A6_OK)
-        return reject(result, A6_CHECK_TEXT_INVALID, "terms", NULL);
+        return authorization_reject(result, A6_CHECK_TEXT_INVALID, "terms", NULL);
     bool oimp = (a6_purpose_uses(in->purpose) & A6_USE_OIMP) != 0;
     if ((oimp && !in->oimp_first_transfer) || (!oimp && in->oimp_first_transfer))
-        return reject(result, A6_CHECK_FIRST_TRANSFER_DEFINITION_INVALID, "oimp_first_transfer",
-                      oimp ? "required when the purpose covers OIMP, IMP or OP"
-                           : "only for a purpose covering OIMP, IMP or OP");
+        return authorization_reject(result, A6_CHECK_FIRST_TRANSFER_DEFINITION_INVALID,
+                                    "oimp_first_transfer",
+                                    oimp ? "required when the purpose covers OIMP, IMP or OP"
+                                         : "only for a purpose covering OIMP, IMP or OP");
     if (in->entity_count > A6_POLICY_LIST_MAX)
-        return reject(result, A6_CHECK_TEXT_INVALID, "entities", "too many");
+        return authorization_reject(result, A6_CHECK_TEXT_INVALID, "entities", "too many");
     db_stmt_t *stmt = db_prepare(db, approach_sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_text(stmt, 1, in->approach_id);
@@ -282,7 +286,9 @@ static int t2_fields_check(db_t *db, const authorization_input_t *in,
     int64_t count = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
     db_reset(stmt);
     if (rc < 0) return rc;
-    if (!count) return reject(result, A6_CHECK_APPROACH_NOT_FOUND, "approach", in->approach_id);
+    if (!count)
+        return authorization_reject(result, A6_CHECK_APPROACH_NOT_FOUND, "approach",
+                                    in->approach_id);
     for (size_t i = 0; i < in->entity_count; i++) {
         if (!(stmt = db_prepare(db, entity_sql, err))) return DB_ERROR;
         db_bind_text(stmt, 1, in->entities[i]);
@@ -291,7 +297,9 @@ static int t2_fields_check(db_t *db, const authorization_input_t *in,
         count = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
         db_reset(stmt);
         if (rc < 0) return rc;
-        if (!count) return reject(result, A6_CHECK_ENTITY_NOT_FOUND, "entities", in->entities[i]);
+        if (!count)
+            return authorization_reject(result, A6_CHECK_ENTITY_NOT_FOUND, "entities",
+                                        in->entities[i]);
     }
     return WRITER_ACCEPTED;
 }
@@ -307,7 +315,8 @@ static int apply_request(db_t *db, ledger_state_t *state, void *context, db_erro
     operation_t *op = context;
     const authorization_input_t *in = op->input;
     if (a6_approach_id_check(in->approach_id) != A6_OK)
-        return reject(op->result, A6_CHECK_APPROACH_ID_INVALID, "approach", "like CA0001");
+        return authorization_reject(op->result, A6_CHECK_APPROACH_ID_INVALID, "approach",
+                                    "like CA0001");
     int rc = t2_fields_check(db, in, op->result, err);
     if (rc != WRITER_ACCEPTED) return rc;
     json_t *body;
@@ -316,12 +325,15 @@ static int apply_request(db_t *db, ledger_state_t *state, void *context, db_erro
     parsed_policy_t parsed;
     if (!body || parse_policy(body, &parsed) != A6_OK) {
         json_decref(body);
-        return reject(op->result, A6_CHECK_POLICY_INVALID, "policy", "no policy is in force");
+        return authorization_reject(op->result, A6_CHECK_POLICY_INVALID, "policy",
+                                    "no policy is in force");
     }
     activity_facts_t facts;
     if ((rc = load_facts(db, in->ref, &facts, err)) < 0 || !facts.id) {
         json_decref(body);
-        return rc < 0 ? rc : reject(op->result, A6_CHECK_ACTIVITY_NOT_FOUND, "ref", in->ref);
+        return rc < 0
+                   ? rc
+                   : authorization_reject(op->result, A6_CHECK_ACTIVITY_NOT_FOUND, "ref", in->ref);
     }
     json_t *evaluation = NULL;
     a6_check_t check = evaluate(db, in, &parsed, &facts, &evaluation, err, &rc);
@@ -393,7 +405,7 @@ void authorization_request(writer_t *w, const authorization_input_t *in,
                            authorization_result_t *result)
 {
     operation_t op = {.actor = in->actor, .input = in, .result = result};
-    run(w, apply_request, &op);
+    authorization_run(w, apply_request, &op, op.result);
     if (result->store_error < 0 && result->evaluation) {
         json_decref(result->evaluation);
         result->evaluation = NULL;
@@ -407,8 +419,10 @@ static int apply_decide(db_t *db, ledger_state_t *state, void *context, db_error
         "UPDATE authorizations SET status = ?, decided_by = ?, decided_on = ? WHERE id = ?";
     operation_t *op = context;
     if (op->role != ROLE_AUTHORITY)
-        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "decisions: authority");
-    if (op->on == A6_DATE_NONE) return reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
+        return authorization_reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role",
+                                    "decisions: authority");
+    if (op->on == A6_DATE_NONE)
+        return authorization_reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
     db_stmt_t *stmt = db_prepare(db, find_sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, op->id);
@@ -418,10 +432,11 @@ static int apply_decide(db_t *db, ledger_state_t *state, void *context, db_error
     db_reset(stmt);
     if (rc < 0) return rc;
     if (!*status)
-        return reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization", NULL);
+        return authorization_reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization",
+                                    NULL);
     if (strcmp(status, "requested") != 0)
-        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
-                      "already decided");
+        return authorization_reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
+                                    "already decided");
     char on[A6_DATE_TEXT_SIZE];
     a6_date_format(op->on, on);
     if (!(stmt = db_prepare(db, sql, err))) return DB_ERROR;
@@ -443,7 +458,7 @@ void authorization_decide(writer_t *w, const char *actor, a6_role_t role, int64_
 {
     operation_t op = {
         .actor = actor, .role = role, .id = id, .approve = approve, .on = on, .result = result};
-    run(w, apply_decide, &op);
+    authorization_run(w, apply_decide, &op, op.result);
 }
 
 static int apply_revoke(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
@@ -455,8 +470,10 @@ static int apply_revoke(db_t *db, ledger_state_t *state, void *context, db_error
     static const char sql[] = "UPDATE authorizations SET revoked_on = ? WHERE id = ?";
     operation_t *op = context;
     if (op->role != ROLE_AUTHORITY)
-        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "revocations: authority");
-    if (op->on == A6_DATE_NONE) return reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
+        return authorization_reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role",
+                                    "revocations: authority");
+    if (op->on == A6_DATE_NONE)
+        return authorization_reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
     db_stmt_t *stmt = db_prepare(db, find_sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, op->id);
@@ -472,17 +489,20 @@ static int apply_revoke(db_t *db, ledger_state_t *state, void *context, db_error
     db_reset(stmt);
     if (rc < 0) return rc;
     if (!*status)
-        return reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization", NULL);
+        return authorization_reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization",
+                                    NULL);
     if (strcmp(status, "authorized") != 0 || revoked)
-        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
-                      revoked ? "already revoked" : "only an authorization in force is revoked");
+        return authorization_reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
+                                    revoked ? "already revoked"
+                                            : "only an authorization in force is revoked");
     if (op->on < decided)
-        return reject(op->result, A6_CHECK_DATES_OUT_OF_ORDER, "date",
-                      "a revocation cannot precede the authorization");
+        return authorization_reject(op->result, A6_CHECK_DATES_OUT_OF_ORDER, "date",
+                                    "a revocation cannot precede the authorization");
     int64_t transferred;
     if ((rc = db_query_int64_bind(db, transferred_sql, op->id, &transferred, err)) < 0) return rc;
     if (transferred)
-        return reject(op->result, A6_CHECK_UNITS_FIRST_TRANSFERRED, "authorization", NULL);
+        return authorization_reject(op->result, A6_CHECK_UNITS_FIRST_TRANSFERRED, "authorization",
+                                    NULL);
     char on[A6_DATE_TEXT_SIZE];
     a6_date_format(op->on, on);
     if (!(stmt = db_prepare(db, sql, err))) return DB_ERROR;
@@ -500,7 +520,7 @@ void authorization_revoke(writer_t *w, const char *actor, a6_role_t role, int64_
                           authorization_result_t *result)
 {
     operation_t op = {.actor = actor, .role = role, .id = id, .on = on, .result = result};
-    run(w, apply_revoke, &op);
+    authorization_run(w, apply_revoke, &op, op.result);
 }
 
 /* What a change needs of the version in force. */
@@ -565,32 +585,37 @@ static int apply_change(db_t *db, ledger_state_t *state, void *context, db_error
     operation_t *op = context;
     const authorization_input_t *in = op->input;
     if (op->role != ROLE_AUTHORITY)
-        return reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role", "changes: authority");
-    if (op->on == A6_DATE_NONE) return reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
+        return authorization_reject(op->result, A6_CHECK_ROLE_NOT_ALLOWED, "role",
+                                    "changes: authority");
+    if (op->on == A6_DATE_NONE)
+        return authorization_reject(op->result, A6_CHECK_DATE_INVALID, "date", NULL);
     current_version_t current;
     int rc = load_current(db, op->id, &current, err);
     if (rc < 0) return rc;
     if (!*current.status)
-        return reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization", NULL);
+        return authorization_reject(op->result, A6_CHECK_AUTHORIZATION_NOT_FOUND, "authorization",
+                                    NULL);
     if (strcmp(current.status, "authorized") != 0 || current.revoked)
-        return reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
-                      "only an authorization in force changes");
+        return authorization_reject(op->result, A6_CHECK_TRANSITION_NOT_ALLOWED, "authorization",
+                                    "only an authorization in force changes");
     if (current.first_transferred)
-        return reject(op->result, A6_CHECK_UNITS_FIRST_TRANSFERRED, "authorization", NULL);
+        return authorization_reject(op->result, A6_CHECK_UNITS_FIRST_TRANSFERRED, "authorization",
+                                    NULL);
     if (in->quantity_tco2e < current.issued)
-        return reject(op->result, A6_CHECK_AUTHORIZED_QUANTITY_EXCEEDED, "quantity",
-                      "below the units already issued under it");
+        return authorization_reject(op->result, A6_CHECK_AUTHORIZED_QUANTITY_EXCEEDED, "quantity",
+                                    "below the units already issued under it");
     if (current.issued &&
         (current.issued_first < in->vintage_first || current.issued_last > in->vintage_last))
-        return reject(op->result, A6_CHECK_VINTAGE_OUTSIDE_TIMEFRAME, "vintages",
-                      "units already issued under it would fall outside");
+        return authorization_reject(op->result, A6_CHECK_VINTAGE_OUTSIDE_TIMEFRAME, "vintages",
+                                    "units already issued under it would fall outside");
     json_t *body;
     int64_t policy_version;
     if ((rc = load_policy(db, &body, &policy_version, err)) < 0) return rc;
     parsed_policy_t parsed;
     if (!body || parse_policy(body, &parsed) != A6_OK) {
         json_decref(body);
-        return reject(op->result, A6_CHECK_POLICY_INVALID, "policy", "no policy is in force");
+        return authorization_reject(op->result, A6_CHECK_POLICY_INVALID, "policy",
+                                    "no policy is in force");
     }
     activity_facts_t facts;
     if ((rc = load_facts(db, current.ref, &facts, err)) < 0) {
@@ -651,7 +676,7 @@ void authorization_change(writer_t *w, const authorization_input_t *in, a6_role_
 {
     operation_t op = {
         .actor = in->actor, .role = role, .input = in, .id = id, .on = on, .result = result};
-    run(w, apply_change, &op);
+    authorization_run(w, apply_change, &op, op.result);
     if (result->store_error < 0 && result->evaluation) {
         json_decref(result->evaluation);
         result->evaluation = NULL;

@@ -19,6 +19,14 @@ typedef struct authorization_result {
     int store_error;
 } authorization_result_t;
 
+/* What the Article 6 store operations share: a refusal naming the field ("field: description:
+ * detail", WRITER_REJECTED), and running an operation through the writer into result (cleared
+ * first; a storage failure sets store_error and the message). */
+int authorization_reject(authorization_result_t *result, a6_check_t check, const char *field,
+                         const char *detail);
+void authorization_run(writer_t *w, writer_apply_fn apply, void *context,
+                       authorization_result_t *result);
+
 /* Sets a new version of the policy from its JSON: {"sectors": [..], "technologies": [..],
  * "max_share_bp": N, "purposes": [..], "vintage_first": Y, "vintage_last": Y, "target_year": Y}. */
 void policy_set(writer_t *w, const char *actor, a6_role_t role, json_t *body,
