@@ -50,6 +50,19 @@ a6_action_subtype_t a6_itmo_issue_first_transfer(const a6_authorization_t *autho
     return 0;
 }
 
+a6_itmo_action_t a6_itmo_default_action(ledger_tx_type_t tx_type, ledger_account_type_t destination)
+{
+    a6_itmo_action_t action = {.type = A6_ACTION_VOLUNTARY_CANCELLATION};
+    if (tx_type == LEDGER_TX_RETIRE || destination == LEDGER_ACCOUNT_VOLUNTARY_CANCELLATION)
+        return action;
+    action.type = A6_ACTION_CANCELLATION;
+    action.subtype = destination == LEDGER_ACCOUNT_OMGE ? A6_SUBTYPE_OMGE_VOLUNTARY
+                     : destination == LEDGER_ACCOUNT_SHARE_OF_PROCEEDS
+                         ? A6_SUBTYPE_AF_VOLUNTARY
+                         : A6_SUBTYPE_OTHER_CANCELLATION;
+    return action;
+}
+
 a6_check_t a6_itmo_action_check(const a6_itmo_block_t *block, const a6_itmo_action_t *action,
                                 a6_date_t on, bool *first_transfer)
 {

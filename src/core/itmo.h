@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "account.h"
 #include "article6.h"
 #include "authorization.h"
 #include "check.h"
@@ -53,6 +54,14 @@ typedef struct a6_itmo_action {
     a6_action_subtype_t subtype; /* Cancellation / Voluntary Cancellation only, optional */
     a6_purpose_t purpose;        /* required for a Use; optional for a cancellation */
 } a6_itmo_action_t;
+
+/* The AEF meaning of a retirement or cancellation of ITMOs given no explicit action, by where the
+ * units go: a retirement is a Voluntary Cancellation; a cancellation into an OMGE account is a
+ * Cancellation "Voluntary cancellation for OMGE", into a share-of-proceeds account "Voluntary
+ * transfer to the Adaptation Fund", into a voluntary-cancellation account a Voluntary
+ * Cancellation, and otherwise an "Other cancellation". */
+a6_itmo_action_t a6_itmo_default_action(ledger_tx_type_t tx_type,
+                                        ledger_account_type_t destination);
 
 /* Checks an action on one block on date `on`, in this order:
  *   4004 a type other than Use, Cancellation or Voluntary Cancellation;

@@ -466,18 +466,11 @@ static int record_block(db_t *db, ledger_state_t *state, const ledger_request_t 
     return action_insert(db, state, r->actor, &row, err);
 }
 
-/* The AEF meaning of a retirement or cancellation given no --action: by the account the units
- * go to (OMGE, share of proceeds, voluntary cancellation), else a retirement is a Voluntary
- * Cancellation and a cancellation an "Other cancellation". */
+/* The action the core rule gives a retirement or cancellation without one, by its destination. */
 static int default_action(db_t *db, const ledger_request_t *r, a6_itmo_action_t *action,
                           db_error_t *err)
 {
     static const char sql[] = "SELECT type FROM accounts WHERE id = ?";
-    memset(action, 0, sizeof *action);
-    action->type = A6_ACTION_VOLUNTARY_CANCELLATION;
-    if (r->tx_type == LEDGER_TX_RETIRE) return 0;
-    action->type = A6_ACTION_CANCELLATION;
-    action->subtype = A6_SUBTYPE_OTHER_CANCELLATION;
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, r->to);
@@ -485,12 +478,7 @@ static int default_action(db_t *db, const ledger_request_t *r, a6_itmo_action_t 
     ledger_account_type_t type = 0;
     if (rc == DB_ROW) ledger_account_type_parse(db_column_text(stmt, 0), &type);
     db_reset(stmt);
-    if (type == LEDGER_ACCOUNT_OMGE) action->subtype = A6_SUBTYPE_OMGE_VOLUNTARY;
-    if (type == LEDGER_ACCOUNT_SHARE_OF_PROCEEDS) action->subtype = A6_SUBTYPE_AF_VOLUNTARY;
-    if (type == LEDGER_ACCOUNT_VOLUNTARY_CANCELLATION) {
-        action->type = A6_ACTION_VOLUNTARY_CANCELLATION;
-        action->subtype = 0;
-    }
+    *action = a6_itmo_default_action(r->tx_type, type);
     return rc < 0 ? rc : 0;
 }
 

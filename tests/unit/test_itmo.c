@@ -772,10 +772,31 @@ static void first_transfer_reset_on_refusal(void **state)
     assert_true(first_transfer);
 }
 
+static void default_actions(void **state)
+{
+    (void)state;
+    a6_itmo_action_t a = a6_itmo_default_action(LEDGER_TX_RETIRE, LEDGER_ACCOUNT_RETIREMENT);
+    assert_int_equal(a.type, A6_ACTION_VOLUNTARY_CANCELLATION);
+    assert_int_equal(a.subtype, 0);
+    a = a6_itmo_default_action(LEDGER_TX_CANCEL, LEDGER_ACCOUNT_OMGE);
+    assert_int_equal(a.type, A6_ACTION_CANCELLATION);
+    assert_int_equal(a.subtype, A6_SUBTYPE_OMGE_VOLUNTARY);
+    a = a6_itmo_default_action(LEDGER_TX_CANCEL, LEDGER_ACCOUNT_SHARE_OF_PROCEEDS);
+    assert_int_equal(a.subtype, A6_SUBTYPE_AF_VOLUNTARY);
+    a = a6_itmo_default_action(LEDGER_TX_CANCEL, LEDGER_ACCOUNT_VOLUNTARY_CANCELLATION);
+    assert_int_equal(a.type, A6_ACTION_VOLUNTARY_CANCELLATION);
+    assert_int_equal(a.subtype, 0);
+    a = a6_itmo_default_action(LEDGER_TX_CANCEL, LEDGER_ACCOUNT_CANCELLATION);
+    assert_int_equal(a.type, A6_ACTION_CANCELLATION);
+    assert_int_equal(a.subtype, A6_SUBTYPE_OTHER_CANCELLATION);
+    assert_int_equal(a.purpose, 0);
+}
+
 int main(void)
 {
     /* clang-format off */
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(default_actions),
         cmocka_unit_test(ndc_first_transfer_names),
         cmocka_unit_test(ndc_first_transfer_parse_exact),
         cmocka_unit_test(ndc_first_transfer_parse_refusals),
