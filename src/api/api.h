@@ -48,6 +48,7 @@ typedef struct api_response {
     char *body; /* malloc'ed */
     size_t length;
     const char *content_type;
+    char *headers; /* malloc'ed extra "Name: value\r\n" lines (the web pages' cookies), or NULL */
 } api_response_t;
 
 typedef void (*api_handler_fn)(const api_request_t *request, api_response_t *response);

@@ -18,6 +18,7 @@
 #include "../interop/partners.h"
 #include "../interop/reconcile_link.h"
 #include "../store/ledger_store.h"
+#include "../web/web.h"
 #include "metrics.h"
 #include "router.h"
 
@@ -151,6 +152,39 @@ static int dispatch_transaction(server_t *s, struct MHD_Connection *c, const api
 static int dispatch_authorized(server_t *s, struct MHD_Connection *c, api_request_t *request_in,
                                const route_t *route, request_state_t *state, api_response_t *out);
 
+static const char *cookie_value(void *transport, const char *name)
+{
+    return MHD_lookup_connection_value(transport, MHD_COOKIE_KIND, name);
+}
+
+/* A page of the web site (every path outside /api/), inside one read transaction. */
+static int serve_web(server_t *s, struct MHD_Connection *c, const char *url, const char *method,
+                     request_state_t *state, api_response_t *out)
+{
+    web_request_t request = {
+        .context = &s->context,
+        .reader = thread_reader(s),
+        .method = method,
+        .path = url,
+        .query = query_value,
+        .transport = c,
+        .cookie = cookie_value,
+        .accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language"),
+        .body = state->body,
+        .body_length = state->length,
+    };
+    db_error_t err = {0};
+    if (!request.reader || db_begin(request.reader, &err) < 0) {
+        api_storage_error(out, "cannot open a read connection");
+        return 0;
+    }
+    web_handle(&request, out);
+    if (out->status < 400 && request.user)
+        snprintf(state->user, sizeof state->user, "%s", request.user->name);
+    db_rollback(request.reader, &err);
+    return 0;
+}
+
 /* Authenticates (when a token is given), routes and calls the handler. Returns 1 when the
  * connection was suspended for the writer (the answer comes later), 0 when out is answered. */
 static int dispatch(server_t *s, struct MHD_Connection *c, const char *url, const char *method,
@@ -174,6 +208,7 @@ static int dispatch(server_t *s, struct MHD_Connection *c, const char *url, cons
                        metrics_render(&s->metrics, s->context.writer));
         return 0;
     }
+    if (strncmp(url, "/api/", 5) != 0) return serve_web(s, c, url, method, state, out);
     api_request_t request = {.context = &s->context,
                              .method = method,
                              .path = url,
@@ -251,6 +286,22 @@ static int dispatch_authorized(server_t *s, struct MHD_Connection *c, api_reques
     return 0;
 }
 
+/* Adds "Name: value\r\n" lines (a page's cookies and redirects) to a response. */
+static void add_extra_headers(struct MHD_Response *response, char *lines)
+{
+    for (char *line = lines; line && *line;) {
+        char *end = strstr(line, "\r\n");
+        if (!end) break;
+        *end = '\0';
+        char *colon = strstr(line, ": ");
+        if (colon) {
+            *colon = '\0';
+            MHD_add_response_header(response, line, colon + 2);
+        }
+        line = end + 2;
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **context)
@@ -303,9 +354,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         MHD_create_response_from_buffer(out.length, out.body, MHD_RESPMEM_MUST_FREE);
     if (!response) {
         free(out.body);
+        free(out.headers);
         return MHD_NO;
     }
     MHD_add_response_header(response, "Content-Type", out.content_type);
+    add_extra_headers(response, out.headers);
+    free(out.headers);
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(response, "Cache-Control", "no-store");
     state->status = out.status;
@@ -349,6 +403,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **context,
     free(state->body);
     free(state->pending);
     free(state->response.body);
+    free(state->response.headers);
     free(state);
     *context = NULL;
 }

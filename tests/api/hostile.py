@@ -684,10 +684,18 @@ class Hostile:
                              ("TRACE", "/health"), ("BREW", "/health")]:
             self.err(self.req(method, API + path, user="admin"), 405, 1025,
                      "%s %s" % (method, path))
-        for path in ["/api/v1/nope", "/", "/api/v2/health", "/api/v1", "/api/v1/health/x",
-                     "/API/V1/HEALTH", "/api/v1/accounts/1/holdings/x", "/metrics/x"]:
+        for path in ["/api/v1/nope", "/api/v2/health", "/api/v1", "/api/v1/health/x",
+                     "/api/v1/accounts/1/holdings/x"]:
             self.err(self.req("GET", path, user="admin"), 404, 1024, "GET %s" % path)
-        self.err(self.req("GET", "/nope"), 404, 1024, "GET /nope anonymously")
+        # Paths outside /api/ belong to the web site: an HTML page, or its HTML 404.
+        for path, status in [("/", 200), ("/API/V1/HEALTH", 404), ("/metrics/x", 404),
+                             ("/nope", 404), ("/activities/%00", 404)]:
+            r = self.req("GET", path)
+            ok = (not isinstance(r, Exception) and r.status == status and
+                  r.headers.get("Content-Type", "").startswith("text/html") and
+                  "default-src 'none'" in r.headers.get("Content-Security-Policy", ""))
+            self.tap.ok(ok, "GET %s is the web site's %d page" % (path, status),
+                        "" if ok else repr(getattr(r, "status", r)))
         self.alive("methods and routes")
 
     def connections(self, clients=200):
