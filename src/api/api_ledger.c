@@ -165,7 +165,7 @@ static bool article6_member(json_t *object, const char *key, json_type type, boo
     char field[40], message[120];
     snprintf(field, sizeof field, "article6.%s", key);
     *value = json_object_get(object, key);
-    if (*value && json_is_null(*value)) *value = NULL;
+    if (json_is_null(*value)) *value = NULL; /* json_is_null is false for NULL */
     if (!*value && required) {
         snprintf(message, sizeof message, "%s is required", field);
         api_error(out, A6_CHECK_FIELD_MISSING, field, message);

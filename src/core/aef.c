@@ -501,6 +501,7 @@ static void feed_blocks(a6_aef_stream_t *stream, a6_aef_table_t table, const a6_
 {
     size_t used = 0;
     for (size_t i = 0; i < count; i++)
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): order has count entries */
         if (block_checkable(&rows[i])) order[used++] = i;
     sort_indices(stream, rows, block_less, order, used);
     for (size_t k = 0; k < used; k++)

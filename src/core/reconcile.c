@@ -147,6 +147,7 @@ a6_check_t a6_recon_totals(const a6_recon_block_t *blocks, size_t count, a6_reco
             if (at == used ||
                 totals_key_compare(&totals[at], block->origin, block->issuance_id) != 0) {
                 if (used == totals_max) return A6_CHECK_TOO_MANY_BLOCKS;
+                /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): totals_max > 0 */
                 memmove(&totals[at + 1], &totals[at], (used - at) * sizeof *totals);
                 used++;
                 totals[at] = (a6_recon_totals_t){.issuance_id = block->issuance_id,
@@ -283,7 +284,8 @@ static void node_fill(const a6_recon_block_t *blocks, size_t k, a6_recon_node_t 
     crypto_hash_sha256_state state;
     crypto_hash_sha256_init(&state);
     for (size_t done = 0; done < k;) {
-        size_t batch = k - done < HASH_BATCH_BLOCKS ? k - done : HASH_BATCH_BLOCKS;
+        size_t batch = k - done;
+        if (batch > HASH_BATCH_BLOCKS) batch = HASH_BATCH_BLOCKS;
         for (size_t b = 0; b < batch; b++) {
             const a6_recon_block_t *block = &blocks[done + b];
             assert(origin_compare(block->origin, out->range.origin) == 0);

@@ -28,7 +28,10 @@ char *metrics_render(const metrics_t *m, writer_t *writer)
     char *out = malloc(size);
     if (!out) return NULL;
     size_t used = 0;
-#define EMIT(...) used += (size_t)snprintf(out + used, size - used, __VA_ARGS__)
+    /* once full, the rest is measured but not written, and the text is refused at the end */
+#define EMIT(...)                                                                                  \
+    used += (size_t)snprintf(used < size ? out + used : NULL, used < size ? size - used : 0,       \
+                             __VA_ARGS__)
     EMIT("# HELP a6reg_http_requests_total HTTP requests answered, by status class.\n"
          "# TYPE a6reg_http_requests_total counter\n");
     for (unsigned c = 1; c <= 5; c++)
@@ -76,5 +79,9 @@ char *metrics_render(const metrics_t *m, writer_t *writer)
          "%.6f\n",
          (double)stats.commit_ns / 1e9);
 #undef EMIT
+    if (used >= size) {
+        free(out);
+        return NULL;
+    }
     return out;
 }

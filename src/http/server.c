@@ -527,7 +527,7 @@ int server_run(const server_config_t *config)
     __atomic_store_n(&s.stopping, 1, __ATOMIC_SEQ_CST);
     for (int waited_ms = 0;
          __atomic_load_n(&s.in_flight, __ATOMIC_SEQ_CST) > 0 && waited_ms < 30000; waited_ms++)
-        usleep(1000);
+        nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
     MHD_stop_daemon(daemon);
     if (listener != MHD_INVALID_SOCKET) close(listener);
     outbox_worker_stop(outbox);

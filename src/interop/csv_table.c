@@ -50,6 +50,7 @@ static void on_field(void *data, size_t length, void *context)
         fail(r, "out of memory");
         return;
     }
+    /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): libcsv gives data when length */
     if (length) memcpy(copy, data, length);
     copy[length] = '\0';
     r->current.fields[r->current.field_count++] = copy;

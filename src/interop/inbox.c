@@ -152,7 +152,10 @@ static int apply_receive(db_t *db, ledger_state_t *state, void *context, db_erro
     if (rc < 0) return rc;
     if (!found) return refuse(answer, A6_CHECK_SENDER_UNKNOWN, "sender", message->sender);
     char *stored = NULL;
-    if ((rc = stored_answer(db, message, &stored, &found, &same, err)) < 0) return rc;
+    if ((rc = stored_answer(db, message, &stored, &found, &same, err)) < 0) {
+        free(stored);
+        return rc;
+    }
     if (found && same && stored) {
         answer->body = stored; /* the same message again: the same answer, nothing applied */
         return WRITER_REJECTED;

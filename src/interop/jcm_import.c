@@ -147,7 +147,8 @@ static size_t split_list(file_check_t *fc, const csv_row_t *row, size_t column, 
         row_missing(fc, row, column);
         return 0;
     }
-    for (char *part = strtok(cell, ";"); part; part = strtok(NULL, ";")) {
+    char *rest = NULL;
+    for (char *part = strtok_r(cell, ";", &rest); part; part = strtok_r(NULL, ";", &rest)) {
         while (*part == ' ')
             part++;
         size_t length = strlen(part);

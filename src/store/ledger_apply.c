@@ -540,9 +540,11 @@ static int choose_blocks(db_t *db, const ledger_request_t *r, block_list_t *held
         if (check == A6_OK && (r->vintage || r->unit_type != LEDGER_UNIT_ANY)) {
             for (size_t i = 0; i < *take_count; i++) {
                 const ledger_block_t *b = &held->items[(*takes)[i].index];
+                /* NOLINTBEGIN(clang-analyzer-core.NullDereference): a take indexes held->items */
                 if ((r->vintage && b->vintage != r->vintage) ||
                     (r->unit_type != LEDGER_UNIT_ANY && b->unit_type != r->unit_type))
                     check = A6_CHECK_UNIT_TYPE_NOT_HELD;
+                /* NOLINTEND(clang-analyzer-core.NullDereference) */
             }
         }
     } else {
@@ -580,6 +582,7 @@ static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r
     if (!audit_text_appendf(&blocks, "[")) rc = db_error_set(err, DB_ERROR, "out of memory");
     for (size_t i = 0; i < take_count && rc >= 0; i++) {
         ledger_block_t *source = &held.items[takes[i].index];
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): a take indexes held.items */
         ledger_block_t moved = *source;
         moved.first = takes[i].first;
         moved.last = takes[i].last;

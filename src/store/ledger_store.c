@@ -280,6 +280,11 @@ json_t *ledger_query_transaction(db_t *db, int64_t transaction_id, db_error_t *e
                                                 (json_int_t)db_column_int64(stmt, 2), "vintage",
                                                 (json_int_t)db_column_int64(stmt, 3)));
     db_reset(stmt);
+    if (rc < 0) { /* not a partial block list: the error, as for the first statement */
+        json_decref(blocks);
+        json_decref(tx);
+        return NULL;
+    }
     json_object_set_new(tx, "blocks", blocks);
     return tx;
 }

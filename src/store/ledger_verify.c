@@ -167,7 +167,7 @@ static int replay_transaction(replay_t *r, int64_t seq, const char *action, json
                                 .from = from,
                                 .to = to,
                                 .quantity = quantity,
-                                .from_previous = from ? from_account->last_transaction : 0,
+                                .from_previous = from_account ? from_account->last_transaction : 0,
                                 .to_previous = to_account->last_transaction};
     if (from_account) from_account->last_transaction = id;
     to_account->last_transaction = id;
@@ -278,10 +278,10 @@ static int compare_accounts(db_t *db, replay_t *r, db_error_t *err)
         replay_account_t *a = i < r->account_count ? &r->accounts[i] : NULL;
         if (!a || a->id != id)
             problem(r, "accounts row %lld: not opened in the audit log", (long long)id);
-        else if (strcmp(a->holder, db_column_text(stmt, 1)) ||
-                 strcmp(a->type, db_column_text(stmt, 2)) ||
-                 strcmp(a->party, db_column_text(stmt, 3)) ||
-                 strcmp(a->open ? "open" : "closed", db_column_text(stmt, 4)) ||
+        else if (strcmp(a->holder, db_column_text(stmt, 1)) != 0 ||
+                 strcmp(a->type, db_column_text(stmt, 2)) != 0 ||
+                 strcmp(a->party, db_column_text(stmt, 3)) != 0 ||
+                 strcmp(a->open ? "open" : "closed", db_column_text(stmt, 4)) != 0 ||
                  a->last_transaction != db_column_int64(stmt, 5))
             problem(r, "accounts row %lld: differs from the audit log", (long long)id);
         i++;
@@ -309,8 +309,9 @@ static int compare_transactions(db_t *db, replay_t *r, db_error_t *err)
         replay_transaction_t *t = i < r->transaction_count ? &r->transactions[i] : NULL;
         if (!t || t->id != id)
             problem(r, "transactions row %lld: not in the audit log", (long long)id);
-        else if (strcmp(t->type, db_column_text(stmt, 1)) || t->from != db_column_int64(stmt, 2) ||
-                 t->to != db_column_int64(stmt, 3) || t->quantity != db_column_int64(stmt, 4) ||
+        else if (strcmp(t->type, db_column_text(stmt, 1)) != 0 ||
+                 t->from != db_column_int64(stmt, 2) || t->to != db_column_int64(stmt, 3) ||
+                 t->quantity != db_column_int64(stmt, 4) ||
                  t->from_previous != db_column_int64(stmt, 5) ||
                  t->to_previous != db_column_int64(stmt, 6))
             problem(r, "transactions row %lld: differs from the audit log", (long long)id);
