@@ -35,12 +35,13 @@ static int matches_filters(const web_request_t *r, const json_t *activity)
     const char *technology = web_query(r, "technology"), *kind = web_query(r, "kind");
     if (q && *q && !contains(field(activity, "ref"), q) && !contains(field(activity, "title"), q))
         return 0;
-    if (state && *state && strcmp(state, field(activity, "state") ? field(activity, "state") : ""))
+    if (state && *state &&
+        strcmp(state, field(activity, "state") ? field(activity, "state") : "") != 0)
         return 0;
-    if (kind && *kind && strcmp(kind, field(activity, "kind") ? field(activity, "kind") : ""))
+    if (kind && *kind && strcmp(kind, field(activity, "kind") ? field(activity, "kind") : "") != 0)
         return 0;
     const char *tech = field(activity, "technology_group");
-    return !(technology && *technology && strcmp(technology, tech ? tech : ""));
+    return !(technology && *technology && strcmp(technology, tech ? tech : "") != 0);
 }
 
 static void activities_table(const web_request_t *r, const json_t *list, web_table_t *t)
