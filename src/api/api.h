@@ -11,6 +11,9 @@
 
 #include "../core/article6.h"
 #include "../core/check.h"
+#include "../core/finance.h"
+#include "../core/lag.h"
+#include "../core/portfolio.h"
 #include "../store/auth_store.h"
 #include "../interop/envelope.h"
 #include "../store/writer.h"
@@ -83,7 +86,37 @@ void api_page(const api_request_t *request, api_response_t *response, json_t *it
 /* Today's date for the cycle rules. */
 int api_today(void);
 
+/* ---- analyses (api_analytics.c), shared with `a6reg analyze` ---- */
+
+#define API_PARAM_MESSAGE_SIZE 200
+
+/* Looks up a parameter by its snake_case name: the query string, or the command line's options. */
+typedef const char *(*api_lookup_fn)(void *context, const char *key);
+
+/* Reads as_of (default today), service_level_months, service_level_days and batch_threshold
+ * (absent: the defaults of core/lag.h) and checks them. A6_OK, or the check (1013 date-invalid,
+ * 1021 field-type, 1027 parameter-invalid) with *field the parameter and message (of
+ * API_PARAM_MESSAGE_SIZE bytes) saying what was expected. */
+a6_check_t api_lag_params_read(api_lookup_fn lookup, void *context, a6_date_t today,
+                               lag_params_t *out, const char **field, char *message);
+
+/* Reads every parameter of finance_param_table by name (absent: its default) and checks its
+ * range; as above (1021 or 1027). */
+a6_check_t api_finance_params_read(api_lookup_fn lookup, void *context, finance_params_t *out,
+                                   const char **field, char *message);
+
+/* The JSON documents of GET /api/v1/analytics/{issuance-lag,portfolio,finance} (new references;
+ * the lag rows' activity refs are copied). The portfolio lists the refs of the activities under
+ * validation from the input it was computed on. */
+json_t *api_lag_json(const lag_result_t *result);
+json_t *api_portfolio_json(const portfolio_result_t *result, const portfolio_activity_t *activities,
+                           size_t activity_count);
+json_t *api_finance_json(const finance_result_t *result);
+
 /* ---- handlers ---- */
+void api_analytics_lag(const api_request_t *r, api_response_t *out);
+void api_analytics_portfolio(const api_request_t *r, api_response_t *out);
+void api_analytics_finance(const api_request_t *r, api_response_t *out);
 void api_health(const api_request_t *r, api_response_t *out);
 void api_openapi(const api_request_t *r, api_response_t *out);
 void api_session_create(const api_request_t *r, api_response_t *out);

@@ -42,6 +42,7 @@ static const char main_usage[] =
     "  registry                  this registry's ID and public key\n"
     "  partner add|list|queue|send|ping   partner registries and signed messages to them\n"
     "  reconcile PARTNER|freezes|resolve  compare with a partner registry; freezes\n"
+    "  analyze lag|portfolio|finance      issuance lag, portfolio, support and PoA scaling\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -94,6 +95,7 @@ static const command_t commands[] = {
     {"registry", cli_cmd_registry},
     {"partner", cli_cmd_partner},
     {"reconcile", cli_cmd_reconcile},
+    {"analyze", cli_cmd_analyze},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */

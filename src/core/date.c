@@ -123,3 +123,28 @@ int32_t a6_date_days_between(a6_date_t earlier, a6_date_t later)
     assert(earlier != A6_DATE_NONE && later != A6_DATE_NONE);
     return (int32_t)((int64_t)later - (int64_t)earlier);
 }
+
+a6_date_t a6_date_add_months(a6_date_t date, int32_t months)
+{
+    assert(date != A6_DATE_NONE);
+    int year, month, day;
+    civil_from_days(date, &year, &month, &day);
+    int64_t index = (int64_t)year * 12 + (month - 1) + months;
+    int64_t new_year = (index >= 0 ? index : index - 11) / 12;
+    int new_month = (int)(index - new_year * 12) + 1;
+    int last = days_in_month((int)new_year, new_month);
+    return a6_date_from_civil((int)new_year, new_month, day < last ? day : last);
+}
+
+int32_t a6_date_months_between(a6_date_t earlier, a6_date_t later)
+{
+    assert(earlier != A6_DATE_NONE && later != A6_DATE_NONE);
+    if (later < earlier) return -a6_date_months_between(later, earlier);
+    int y1, m1, d1, y2, m2, d2;
+    civil_from_days(earlier, &y1, &m1, &d1);
+    civil_from_days(later, &y2, &m2, &d2);
+    int32_t months = (int32_t)((y2 - y1) * 12 + (m2 - m1));
+    while (months > 0 && a6_date_add_months(earlier, months) > later)
+        months--;
+    return months;
+}

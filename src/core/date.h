@@ -29,4 +29,12 @@ int a6_date_year(a6_date_t date);
  * (asserted: A6_DATE_NONE has no distance to anything). */
 int32_t a6_date_days_between(a6_date_t earlier, a6_date_t later);
 
+/* date + months calendar months, the day clamped to the last day of a shorter month
+ * (2019-01-31 + 1 month = 2019-02-28). date must be a real date (asserted). */
+a6_date_t a6_date_add_months(a6_date_t date, int32_t months);
+
+/* Whole calendar months from earlier to later: the largest m with add_months(earlier, m) <= later
+ * (2019-06-30 to 2024-10-31 is 64); negative when later is before earlier. Both real (asserted). */
+int32_t a6_date_months_between(a6_date_t earlier, a6_date_t later);
+
 #endif
