@@ -89,6 +89,8 @@ static void header_bar(const web_request_t *r, html_t *h)
     html_raw(h, "\">");
     nav_link(r, h, "/", N_("Dashboard"));
     nav_link(r, h, "/activities", N_("Activities"));
+    nav_link(r, h, "/delays", N_("Delays"));
+    nav_link(r, h, "/finance", N_("Finance"));
     nav_link(r, h, "/credits", N_("Credits"));
     nav_link(r, h, "/ndc", N_("NDC"));
     nav_link(r, h, "/reports", N_("Reports"));

@@ -70,6 +70,7 @@ void page_home(web_request_t *r, web_page_t *page)
          "/activities?state=under_validation");
     unit_cards(r, h, credits);
     html_raw(h, "</div><div class=\"charts\">");
+    dashboard_charts(r, h);
     credits_chart(r, h, credits);
     html_raw(h, "</div>");
     layout_end(r, page);

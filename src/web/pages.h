@@ -26,6 +26,11 @@ void page_audit(web_request_t *r, web_page_t *page);
 void page_stylesheet(web_request_t *r, web_page_t *page);
 /* The credits-by-vintage chart (credits page and dashboard). */
 void credits_chart(const web_request_t *r, html_t *h, const json_t *rows);
+/* page_analysis.c */
+void page_delays(web_request_t *r, web_page_t *page);
+void page_finance(web_request_t *r, web_page_t *page);
+/* The portfolio and delay charts of the dashboard (nothing when the data cannot be read). */
+void dashboard_charts(web_request_t *r, html_t *h);
 /* page_activity.c */
 void page_activities(web_request_t *r, web_page_t *page);
 void page_activity(web_request_t *r, web_page_t *page);

@@ -167,6 +167,26 @@ async function retireAndCertificate(page, base) {
     ok((await page.locator('.notice.error').count()) === 1, 'a changed signature is not verified');
 }
 
+async function analysis(page, base) {
+    await page.goto(`${base}/delays`);
+    ok((await page.textContent('h1')).includes('Issuance delays'), 'the issuance-delay page opens');
+    const histogram = await page.textContent('#lag-histogram-d');
+    ok(/12\u201318 1/.test(histogram), 'the histogram puts VN001 (15 months) in 12-18 months', histogram);
+    const first = await page.textContent('table tbody tr');
+    ok(/VN00[15]/.test(first) && first.includes('late'), 'the late list starts with a late period', first);
+    await shot(page, '08-delays');
+    await page.goto(`${base}/finance`);
+    const cost = async () => (await page.locator('table', { hasText: 'Transaction cost per tCO2e' })
+        .locator('tbody tr:last-child').textContent()).trim();
+    const before = await cost();
+    await page.fill('input[name=sites]', '40');
+    await Promise.all([page.waitForNavigation(), page.click('form.filters button')]);
+    ok(page.url().includes('sites=40'), 'the finance form submits its parameters');
+    const after = await cost();
+    ok(after !== before, `the cost per tCO2e follows the number of sites (${before} | ${after})`);
+    await shot(page, '09-finance');
+}
+
 async function forgedForm(page, base) {
     const response = await page.request.post(`${base}/accounts/1/transfer`,
         { form: { to: '2', quantity: '1' }, maxRedirects: 0 });
@@ -187,7 +207,8 @@ async function language(page, base) {
 }
 
 async function pageSizes(page, base) {
-    for (const path of ['/activities', '/activities/VN001', '/credits', '/ndc', '/reports', '/audit']) {
+    for (const path of ['/activities', '/activities/VN001', '/credits', '/ndc', '/reports', '/audit',
+                        '/delays', '/finance']) {
         const response = await page.request.get(`${base}${path}`);
         const size = (await response.body()).length;
         ok(response.status() === 200 && size < PAGE_BYTES_MAX, `${path} answers 200 under 50 KB (${size} bytes)`);
@@ -205,7 +226,7 @@ async function main() {
         const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } });
         const page = await context.newPage();
         const steps = [dashboard, searchAndTimeline, transferAndApprove, retireAndCertificate,
-                       forgedForm, language, pageSizes];
+                       analysis, forgedForm, language, pageSizes];
         for (const step of steps) {
             try {
                 await step(page, base);
