@@ -413,8 +413,8 @@ static void technology_chart(const web_request_t *r, html_t *h, const portfolio_
 {
     const char *labels[PORTFOLIO_TECHNOLOGIES_MAX];
     int64_t registered[PORTFOLIO_TECHNOLOGIES_MAX], pipeline[PORTFOLIO_TECHNOLOGIES_MAX];
-    size_t count = p->technology_count < SVG_POINTS_MAX ? p->technology_count : SVG_POINTS_MAX;
-    for (size_t i = 0; i < count; i++) {
+    size_t count = 0;
+    for (size_t i = 0; i < p->technology_count && i < SVG_POINTS_MAX; i++, count++) {
         labels[i] = p->technologies[i].name;
         registered[i] = (int64_t)p->technologies[i].registered_count;
         pipeline[i] = (int64_t)p->technologies[i].under_validation_count;
@@ -436,8 +436,8 @@ static void registrations_chart(const web_request_t *r, html_t *h, const portfol
     char text[SVG_POINTS_MAX][8];
     const char *labels[SVG_POINTS_MAX];
     int64_t counts[SVG_POINTS_MAX];
-    size_t count = p->year_count < SVG_POINTS_MAX ? p->year_count : SVG_POINTS_MAX;
-    for (size_t i = 0; i < count; i++) {
+    size_t count = 0;
+    for (size_t i = 0; i < p->year_count && i < SVG_POINTS_MAX; i++, count++) {
         snprintf(text[i], sizeof text[i], "%d", p->years[i].year);
         labels[i] = text[i];
         counts[i] = (int64_t)p->years[i].registered_count;
@@ -457,7 +457,7 @@ void dashboard_charts(web_request_t *r, html_t *h)
 {
     analysis_portfolio_t portfolio = {0};
     db_error_t err = {0};
-    portfolio_result_t *result = calloc(1, sizeof *result); /* ~9 KB: not on the stack */
+    portfolio_result_t *result = malloc(sizeof *result); /* ~9 KB: not on the stack */
     const char *field = NULL;
     if (result && analysis_load_portfolio(r->reader, &portfolio, &err) == 0 &&
         portfolio_analyze(portfolio.activities, portfolio.activity_count, portfolio.allocations,

@@ -138,7 +138,8 @@ static int form_parse(web_request_t *r)
     memcpy(storage, r->body, r->body_length);
     storage[r->body_length] = '\0';
     r->form.storage = storage;
-    for (char *field = strtok(storage, "&"); field; field = strtok(NULL, "&")) {
+    char *saved = NULL;
+    for (char *field = strtok_r(storage, "&", &saved); field; field = strtok_r(NULL, "&", &saved)) {
         if (r->form.count == WEB_FORM_FIELDS_MAX) return -1;
         char *equals = strchr(field, '=');
         char *value = equals ? equals + 1 : field + strlen(field);
