@@ -1,5 +1,6 @@
-# Makefile: the README's two commands. `make demo` builds and runs the demo registry,
-# `make test` builds and runs the whole test suite. Meson and Ninja do the real work.
+# Makefile: the README's commands. `make demo` builds and runs the demo registry, `make test`
+# builds and runs the whole test suite, `make bench` writes bench/report.md. Meson and Ninja do
+# the real work.
 BUILD ?= build
 DB ?= a6reg.db
 
@@ -22,13 +23,10 @@ demo: build
 test: build
 	meson test -C $(BUILD) --print-errorlogs
 
+# Every benchmark in one go, next to its target and its same-run reference: bench/report.md
+# (about 10 minutes; BENCH_QUICK=1 make bench for a short run while developing).
 bench: build
-	$(BUILD)/bench/ledger
-	$(BUILD)/bench/aef
-	$(BUILD)/bench/reconcile
-	bench/reconcile_http $(BUILD)/src/a6reg
-	bench/http $(BUILD)/src/a6reg
-	python3 bench/soak.py $(BUILD)/src/a6reg --seconds 60
+	python3 bench/run_all $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,8 +1,10 @@
 """soak.py A6REG [--seconds S] [--clients N]: mixed traffic on two partner registries for a set
 time: holdings reads, transfers and retirements on VNM01, external transfers to JPN01 (partner
 messages), all at once from N client threads. Prints throughput and p50/p99 latency per kind,
-errors, and the resident memory of both servers at the start and at the end (it must not grow).
-Ends with `verify` on both registries and a reconciliation that must find no difference."""
+errors, and the resident memory of both servers at the start and at the end (it must not grow),
+then the same one figure a line (throughput and memory by quarter, growth after warm-up, database
+size) for bench/run_all. Ends with `verify` on both registries and a reconciliation that must find
+no difference."""
 import json
 import os
 import random
@@ -93,12 +95,17 @@ def main():
         # Resident memory through the run: caches fill up first (SQLite's page caches, the
         # writer's), so the second half is the one that must stay flat.
         samples = []
+        counts = [0]  # requests answered by the end of each quarter
         started = time.time()
         for quarter in (1, 2, 3):
             time.sleep(max(0, started + seconds * quarter / 4 - time.time()))
             samples.append((rss_kb(vn.server.pid), rss_kb(jp.server.pid)))
+            with lock:
+                counts.append(sum(len(v) for v in latencies.values()))
         for t in threads:
             t.join()
+        traffic_end = (rss_kb(vn.server.pid), rss_kb(jp.server.pid))
+        counts.append(sum(len(v) for v in latencies.values()))
         deadline = time.time() + 60  # the queued partner messages drain
         while time.time() < deadline and json.loads(vn.cli("partner", "queue").stdout):
             time.sleep(0.5)
@@ -117,6 +124,27 @@ def main():
             growth = (series[-1] - series[2]) / series[2] * 100 if series[2] else 0
             print("soak_rss_%s_kb start %d, quarters %s, end %d; second half %+.1f%%" % (
                 name, series[0], " ".join(str(x) for x in series[1:-1]), series[-1], growth))
+        # The same, one figure a line for bench/run_all: throughput and memory by quarter (q4 at
+        # the end of the traffic), growth after warm-up (end over the second quarter), database size.
+        for q in range(4):
+            print("soak_requests_per_s_q%d %.0f req/s" % (q + 1, (counts[q + 1] - counts[q]) /
+                                                          (seconds / 4)))
+        for kind, values in latencies.items():
+            print("soak_%s_p50_ms %.2f ms" % (kind, percentile(values, 0.5)))
+            print("soak_%s_p99_ms %.2f ms" % (kind, percentile(values, 0.99)))
+            print("soak_%s_errors %d errors" % (kind, errors[kind]))
+        for i, (name, registry) in enumerate((("vnm01", vn), ("jpn01", jp))):
+            quarters = [x[i] for x in samples[:3]] + [traffic_end[i]]
+            print("soak_rss_%s_start_kb %d kB" % (name, rss_start[i]))
+            for q, value in enumerate(quarters):
+                print("soak_rss_%s_q%d_kb %d kB" % (name, q + 1, value))
+            print("soak_rss_%s_end_kb %d kB (after the partner queue drained)" % (name, rss_end[i]))
+            growth = (rss_end[i] - quarters[1]) / quarters[1] * 100 if quarters[1] else 0
+            print("soak_rss_%s_second_half_growth_pct %.1f %% (end over second quarter)" % (
+                name, growth))
+            size = sum(os.path.getsize(registry.db + s) for s in ("", "-wal")
+                       if os.path.exists(registry.db + s))
+            print("soak_db_%s_mb %.1f MB (database and write-ahead log)" % (name, size / 1048576))
         out = vn.cli("--json", "reconcile", "JPN01", check=False)
         print("soak_reconcile_differences %s" % json.loads(out.stdout).get("differences"))
         ok = out.returncode == 0
