@@ -3,6 +3,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -24,6 +25,8 @@
 
 #define SERVER_PATH_MAX 1024
 #define SERVER_THREADS_PER_CORE 4
+#define SERVER_MALLOC_ARENAS_MAX 2 /* glibc arenas shared by all threads (default: 8 per core) */
+#define SERVER_TRIM_EVERY_S 5
 
 typedef struct server {
     const server_config_t *config;
@@ -458,6 +461,19 @@ static struct MHD_Daemon *start_daemon(server_t *s, const struct sockaddr_in *ad
         MHD_OPTION_END);
 }
 
+/* Waits for SIGINT or SIGTERM. Every SERVER_TRIM_EVERY_S meanwhile, hands the heap memory freed
+ * by the request threads back to the system: responses of very different sizes otherwise leave
+ * each thread's arena at its high-water mark, and the resident size would only ever grow. */
+static int wait_for_stop(const sigset_t *signals)
+{
+    const struct timespec every = {.tv_sec = SERVER_TRIM_EVERY_S};
+    for (;;) {
+        int signal_number = sigtimedwait(signals, NULL, &every);
+        if (signal_number == SIGINT || signal_number == SIGTERM) return signal_number;
+        if (signal_number < 0) malloc_trim(0); /* the timeout (or EINTR): trim, wait again */
+    }
+}
+
 int server_run(const server_config_t *config)
 {
     server_t s = {.config = config};
@@ -473,6 +489,9 @@ int server_run(const server_config_t *config)
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &signals, NULL); /* every thread started from here on inherits it */
+    /* Few arenas for many short-lived allocations on many threads: the memory one thread frees is
+     * reused by the others instead of each thread keeping its own peak. */
+    mallopt(M_ARENA_MAX, SERVER_MALLOC_ARENAS_MAX);
 
     writer_config_t writer_config = {.batch_max = config->batch_max};
     db_error_t err = {0};
@@ -515,10 +534,7 @@ int server_run(const server_config_t *config)
     printf("listening on http://%s:%u\n", host, info ? info->port : config->port);
     fflush(stdout);
 
-    int signal_number = 0;
-    do {
-        sigwait(&signals, &signal_number);
-    } while (signal_number == SIGPIPE);
+    int signal_number = wait_for_stop(&signals);
     fprintf(stderr, "a6reg: %s received, finishing requests in flight\n",
             signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     /* Stop accepting, let the transactions in the writer's hands be answered, then stop: the pool

@@ -6,6 +6,10 @@
 
 #include "db_driver.h"
 
+/* The page cache of each read connection: a few hundred pages keep the indexes' upper levels and
+ * the hot blocks; with SERVER_THREADS_PER_CORE threads per core the readers' total stays small. */
+#define SQLITE_READER_CACHE_KIB_TEXT "1024"
+
 #define SQLITE_BUSY_TIMEOUT_MS 10000
 
 static int sqlite_error(sqlite3 *handle, int rc, db_error_t *err)
@@ -54,8 +58,11 @@ static int sqlite_open(const char *location, db_open_mode_t mode, void **out, db
     }
     sqlite3_busy_timeout(handle, SQLITE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(handle, 1);
+    /* Readers: one per server thread, each with a bounded page cache (SQLITE_READER_CACHE_KIB),
+     * so the server's memory has a ceiling however large the database grows. */
     const char *pragmas = mode == DB_OPEN_READ
-                              ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                              ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; "
+                                "PRAGMA cache_size=-" SQLITE_READER_CACHE_KIB_TEXT ";"
                               : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                 "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     if (sqlite_exec(handle, pragmas, err) < 0) {
