@@ -20,8 +20,9 @@ build: setup $(BUILD)/build.ninja
 demo: build
 	scripts/demo $(BUILD)/src/a6reg $(DB)
 
+# The suite 'postgres' runs the tests again on a throwaway PostgreSQL cluster (scripts/with-postgres).
 test: build
-	meson test -C $(BUILD) --print-errorlogs
+	scripts/with-postgres meson test -C $(BUILD) --print-errorlogs
 
 # Every benchmark in one go, next to its target and its same-run reference: bench/report.md
 # (about 10 minutes; BENCH_QUICK=1 make bench for a short run while developing).

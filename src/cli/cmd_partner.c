@@ -2,6 +2,7 @@
  * `a6reg partner add|list|queue|send|ping`: partner registries, the queue of signed messages to
  * them, one delivery pass, and a ping that checks the channel both ways. */
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include "../interop/outbox.h"
@@ -51,7 +52,26 @@ int cli_cmd_registry(const cli_t *cli)
 }
 
 /* One delivery pass; prints what happened. */
-static int send_pass(const cli_t *cli, const registry_keys_t *keys, long timeout_ms)
+/* A running server's delivery thread may send a ping before this process does: its answer is
+ * waited for (up to timeout_ms) and counted as answered. */
+static int wait_for_answer(db_t *reader, const char *message_id, long timeout_ms,
+                           outbox_stats_t *stats, db_error_t *err)
+{
+    int answered = 0;
+    for (long waited_ms = 0; waited_ms <= timeout_ms; waited_ms += 50) {
+        int rc = outbox_message_answered(reader, message_id, &answered, err);
+        if (rc < 0) return rc;
+        if (answered) break;
+        struct timespec pause = {.tv_nsec = 50 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    if (answered && stats->answered == 0 && stats->failed == 0) stats->answered = 1;
+    return 0;
+}
+
+/* One delivery pass; with ping_id, also waits for that message's answer. */
+static int send_pass(const cli_t *cli, const registry_keys_t *keys, long timeout_ms,
+                     const char *ping_id)
 {
     writer_t *w = cli_writer_open(cli);
     if (!w) return CLI_EXIT_REJECTED;
@@ -60,6 +80,7 @@ static int send_pass(const cli_t *cli, const registry_keys_t *keys, long timeout
     outbox_stats_t stats = {0};
     int rc = ledger_store_open_reader(cli->db_path, &reader, &err);
     if (rc == 0) rc = outbox_run_once(w, reader, keys, timeout_ms, &stats, &err);
+    if (rc == 0 && ping_id) rc = wait_for_answer(reader, ping_id, timeout_ms, &stats, &err);
     db_close(reader);
     writer_stop(w);
     if (rc < 0) return fprintf(stderr, "a6reg: %s\n", err.message), CLI_EXIT_REJECTED;
@@ -133,7 +154,8 @@ static int partner_command(const cli_t *cli, const char *command)
     registry_keys_t keys;
     if (strcmp(command, "send") == 0) {
         if (count) return cli_usage_error(partner_usage, "send takes no arguments");
-        return identity(cli, &keys) ? send_pass(cli, &keys, (long)timeout_ms) : CLI_EXIT_REJECTED;
+        return identity(cli, &keys) ? send_pass(cli, &keys, (long)timeout_ms, NULL)
+                                    : CLI_EXIT_REJECTED;
     }
     if (strcmp(command, "resolve") == 0) {
         if (count != 1) return cli_usage_error(partner_usage, "resolve needs MESSAGE");
@@ -173,7 +195,7 @@ static int partner_command(const cli_t *cli, const char *command)
     writer_stop(w);
     if (rc < 0) return fprintf(stderr, "a6reg: %s\n", err.message), CLI_EXIT_REJECTED;
     if (!op.found) return cli_reject(cli, A6_CHECK_PARTNER_NOT_FOUND, "partner", positionals[0]);
-    return send_pass(cli, &keys, (long)timeout_ms);
+    return send_pass(cli, &keys, (long)timeout_ms, op.id);
 }
 
 int cli_cmd_partner(const cli_t *cli)

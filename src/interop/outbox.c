@@ -515,3 +515,16 @@ void outbox_worker_stop(outbox_worker_t *worker)
     sodium_memzero(&worker->keys, sizeof worker->keys);
     free(worker);
 }
+
+int outbox_message_answered(db_t *db, const char *message_id, int *answered, db_error_t *err)
+{
+    static const char sql[] = "SELECT status FROM messages WHERE id = ? AND direction = 'out'";
+    *answered = 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_text(stmt, 1, message_id);
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW) *answered = strcmp(db_column_text(stmt, 0), "answered") == 0;
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
+}

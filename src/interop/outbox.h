@@ -49,6 +49,9 @@ void outbox_worker_stop(outbox_worker_t *worker);
 int outbox_resolve(writer_t *w, db_t *reader, const registry_keys_t *keys, const char *message_id,
                    long timeout_ms, const char **resolution, char *reason, size_t reason_size);
 
+/* Whether an outbound message was answered (by this process or by a server's delivery thread). */
+int outbox_message_answered(db_t *db, const char *message_id, int *answered, db_error_t *err);
+
 /* The queue as JSON: every outbound message not yet answered, with attempts and last error. */
 json_t *outbox_query(db_t *db, db_error_t *err);
 

@@ -607,7 +607,7 @@ json_t *approval_query_pending(db_t *db, const char *holder, db_error_t *err)
     static const char sql[] = "SELECT id, type, from_account, to_account, quantity, vintage, "
                               "holder, requested_by, status, created_at, transaction_id "
                               "FROM approvals WHERE status = 'awaiting_approval' "
-                              "AND (? IS NULL OR holder = ?) ORDER BY id";
+                              "AND (CAST(? AS TEXT) IS NULL OR holder = ?) ORDER BY id";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return NULL;
     db_bind_text(stmt, 1, holder);

@@ -34,13 +34,16 @@ int db_error_set(db_error_t *err, int code, const char *format, ...)
     return code;
 }
 
+bool db_location_is_postgres(const char *location)
+{
+    return strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0;
+}
+
 int db_open(const char *location, db_open_mode_t mode, db_t **out, db_error_t *err)
 {
     if (!location || !*location) return db_error_set(err, DB_ERROR, "empty database location");
-    const db_driver_t *driver = &db_sqlite_driver;
-    if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0)
-        return db_error_set(err, DB_ERROR, "postgresql is not supported by this build yet: %s",
-                            location);
+    const db_driver_t *driver =
+        db_location_is_postgres(location) ? &db_postgres_driver : &db_sqlite_driver;
     db_t *db = calloc(1, sizeof *db);
     if (!db) return db_error_set(err, DB_ERROR, "out of memory");
     db->driver = driver;
@@ -173,7 +176,6 @@ int db_query_int64_bind(db_t *db, const char *sql, int64_t bind, int64_t *out, d
     return query_int64(db, sql, &bind, out, err);
 }
 
-static const char begin_sql[] = "BEGIN";
 static const char commit_sql[] = "COMMIT";
 static const char rollback_sql[] = "ROLLBACK";
 static const char savepoint_sql[] = "SAVEPOINT command";
@@ -182,12 +184,19 @@ static const char rollback_to_sql[] = "ROLLBACK TO SAVEPOINT command";
 
 int db_begin(db_t *db, db_error_t *err)
 {
-    return run_cached(db, begin_sql, err);
+    return run_cached(db, db->driver->begin_sql, err);
 }
 
 int db_begin_write(db_t *db, db_error_t *err)
 {
-    return run_cached(db, db->driver->begin_write_sql, err);
+    int rc = run_cached(db, db->driver->begin_write_sql, err);
+    if (rc < 0 || !db->driver->write_lock_sql) return rc;
+    rc = run_cached(db, db->driver->write_lock_sql, err);
+    if (rc < 0) {
+        db_error_t ignored = {0};
+        db_rollback(db, &ignored);
+    }
+    return rc;
 }
 
 int db_commit(db_t *db, db_error_t *err)

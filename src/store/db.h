@@ -1,4 +1,4 @@
-/* db.h: the small database driver interface every store module uses (SQLite now, PostgreSQL next).
+/* db.h: the small database driver interface every store module uses (SQLite and PostgreSQL).
  * SQL is written once with `?` placeholders; drivers adapt it. */
 #ifndef A6_STORE_DB_H
 #define A6_STORE_DB_H
@@ -29,8 +29,11 @@ typedef enum db_open_mode {
     DB_OPEN_EXISTING = 2, /* read-write, fail if missing */
 } db_open_mode_t;
 
-/* Opens a database: a file path (SQLite). Returns 0 and sets *out, or a negative db_result_t with
- * err filled. The caller owns *out and releases it with db_close. */
+/* Whether a location names a PostgreSQL database (postgres:// or postgresql:// URL). */
+bool db_location_is_postgres(const char *location);
+
+/* Opens a database: a file path (SQLite) or a PostgreSQL URL. Returns 0 and sets *out, or a
+ * negative db_result_t with err filled. The caller owns *out and releases it with db_close. */
 int db_open(const char *location, db_open_mode_t mode, db_t **out, db_error_t *err);
 void db_close(db_t *db);
 const char *db_driver_name(const db_t *db);

@@ -176,5 +176,6 @@ const db_driver_t db_sqlite_driver = {
     .reset = sqlite_reset,
     .tune_writer = sqlite_tune_writer,
     .checkpoint = sqlite_checkpoint,
+    .begin_sql = "BEGIN",
     .begin_write_sql = "BEGIN IMMEDIATE",
 };

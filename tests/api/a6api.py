@@ -85,6 +85,25 @@ class Response:
         return "HTTP %s %s" % (self.status, text)
 
 
+TESTDB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdb")
+
+
+def new_database(directory, name):
+    """A new registry database: a SQLite file in directory, or a database on the PostgreSQL server
+    that A6REG_TEST_POSTGRES names (tests/testdb)."""
+    return subprocess.run([TESTDB, "new", directory, name], check=True, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+
+
+def run_sql(location, statement):
+    """Rows of a statement as "a|b" lines, on either backend (tests/testdb)."""
+    p = subprocess.run([TESTDB, "sql", location, statement], capture_output=True, text=True,
+                       timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError("sql: %s" % p.stderr)
+    return p.stdout.strip()
+
+
 class Registry:
     """A registry database in a temporary directory, its users, and its server."""
 
@@ -92,7 +111,7 @@ class Registry:
                  init_args=()):
         self.exe = os.path.abspath(exe)
         self.dir = tempfile.mkdtemp(prefix="a6reg-api-")
-        self.db = os.path.join(self.dir, "registry.db")
+        self.db = new_database(self.dir, "registry")
         self.env = dict(os.environ, A6REG_DB=self.db)
         self.server = None
         self.port = None
@@ -127,11 +146,7 @@ class Registry:
         return self.tokens[name]
 
     def sql(self, statement):
-        p = subprocess.run(["sqlite3", self.db, statement], capture_output=True, text=True,
-                           timeout=60)
-        if p.returncode != 0:
-            raise RuntimeError("sqlite3: %s" % p.stderr)
-        return p.stdout.strip()
+        return run_sql(self.db, statement)
 
     def start(self, *extra):
         args = [self.exe, "serve", "--listen", "127.0.0.1:0", "--access-log", "off",

@@ -414,7 +414,10 @@ class Hostile:
                      "/api/v1/accounts/1%20OR%201%3D1",
                      "/api/v1/accounts/1'--/holdings"]:
             self.err(self.req("GET", path, user="admin"), 400, 1012, "GET %s" % path)
-        tables = self.reg.sql("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        tables = self.reg.sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "ORDER BY table_name" if self.reg.db.startswith("postgres")
+            else "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         tables = set(tables.split())
         wanted = {"accounts", "blocks", "transactions", "audit_log", "users", "tokens"}
         self.tap.ok(wanted <= tables, "the tables still exist", "tables: %s" % sorted(tables))

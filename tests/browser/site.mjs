@@ -17,7 +17,10 @@ if (!a6reg || !dataDir || !artifacts) {
 }
 mkdirSync(artifacts, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'a6reg-browser-'));
-const env = { ...process.env, A6REG_DB: join(work, 'a6reg.db') };
+// The registry's database: a SQLite file, or on the PostgreSQL test server (tests/testdb).
+const testdb = new URL('../testdb', import.meta.url).pathname;
+const env = { ...process.env,
+              A6REG_DB: execFileSync(testdb, ['new', work, 'site'], { encoding: 'utf8' }).trim() };
 const PAGE_BYTES_MAX = 50 * 1024;
 
 let count = 0, failures = 0;

@@ -29,3 +29,5 @@ tap_done() {
     echo "1..$n"
     [ $failed -eq 0 ]
 }
+# testdb: creates test databases and runs SQL on them, SQLite or PostgreSQL (tests/testdb).
+testdb="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/testdb"

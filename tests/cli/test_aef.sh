@@ -11,7 +11,7 @@ real=${1:?usage: test_aef.sh A6REG_BINARY}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/tap.sh"
-export A6REG_DB="$work/registry.db"
+export A6REG_DB=$("$testdb" new "$work" registry)
 # libfaketime is preloaded: tell AddressSanitizer it need not come first.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 export A6_NOW="2026-11-15 10:00:00"
@@ -19,7 +19,7 @@ printf '#!/bin/sh\nexec faketime -f "@$A6_NOW" "%s" "$@"\n' "$real" >"$work/a6re
 chmod +x "$work/a6reg"
 a6reg="$work/a6reg"
 py=/usr/bin/python3 # Debian's, with python3-openpyxl
-tables() { sqlite3 "$A6REG_DB" "SELECT * FROM accounts; SELECT * FROM blocks; SELECT * FROM issuances; SELECT * FROM aef_actions; SELECT * FROM first_transfers; SELECT * FROM ndc_uses; SELECT * FROM authorizations; SELECT seq, hash FROM audit_log;" | sha256sum; }
+tables() { "$testdb" sql "$A6REG_DB" "SELECT * FROM accounts; SELECT * FROM blocks; SELECT * FROM issuances; SELECT * FROM aef_actions; SELECT * FROM first_transfers; SELECT * FROM ndc_uses; SELECT * FROM authorizations; SELECT seq, hash FROM audit_log;" | sha256sum; }
 refused() { # refused DESCRIPTION CODE ARGS...: rejected with CODE and nothing changed
     local description=$1 before
     before=$(tables)
@@ -82,10 +82,10 @@ check "a change before any first transfer makes version 2" "2 2026 - 2029" \
 check "the period is issued under the authorization" 0 $?
 check "host shares into their accounts, the partner's share into the partner registry's account" \
     "Government of Viet Nam:holding:1-100 Solar Co:holding:101-200 JPN01:partner:201-500" \
-    "$(sqlite3 "$A6REG_DB" "SELECT a.holder || ':' || a.type || ':' || b.first_serial || '-' || b.last_serial FROM blocks b JOIN accounts a ON a.id = b.account_id ORDER BY b.first_serial" | tr '\n' ' ' | sed 's/ $//')"
-check "every block issued carries the authorization" "3" "$(sqlite3 "$A6REG_DB" "SELECT COUNT(*) FROM issuances WHERE authorization_id = $auth")"
+    "$("$testdb" sql "$A6REG_DB" "SELECT a.holder || ':' || a.type || ':' || b.first_serial || '-' || b.last_serial FROM blocks b JOIN accounts a ON a.id = b.account_id ORDER BY b.first_serial" | tr '\n' ' ' | sed 's/ $//')"
+check "every block issued carries the authorization" "3" "$("$testdb" sql "$A6REG_DB" "SELECT COUNT(*) FROM issuances WHERE authorization_id = $auth")"
 check "the partner's share is first transferred at issuance: one CA entry" "2026|300|201|500|JPN|2026-10-25" \
-    "$(sqlite3 "$A6REG_DB" "SELECT year, quantity, first_serial, last_serial, acquiring_party, occurred_on FROM first_transfers")"
+    "$("$testdb" sql "$A6REG_DB" "SELECT year, quantity, first_serial, last_serial, acquiring_party, occurred_on FROM first_transfers")"
 
 period2=$("$a6reg" monitoring add VN101 --start 2026-07-01 --end 2026-09-30 --claimed 10 --date 2026-10-26 | cut -d' ' -f2)
 "$a6reg" monitoring verify "$period2" --verified 10 --date 2026-10-27 >/dev/null
@@ -106,14 +106,14 @@ refused "a cancellation subtype must fit (4005)" 4005 cancel --from 2 --quantity
     --using-entity "Japan Airlines Co" >/dev/null
 check "an OIMP use of ITMOs is accepted" 0 $?
 check "the OIMP use is their first transfer (use or cancellation): one more CA entry" "101|150|2026" \
-    "$(sqlite3 "$A6REG_DB" "SELECT first_serial, last_serial, year FROM first_transfers WHERE id = 2")"
+    "$("$testdb" sql "$A6REG_DB" "SELECT first_serial, last_serial, year FROM first_transfers WHERE id = 2")"
 check "holdings show each ITMO block's unique identifier and authorization" "CA0001-VNM01-VNM-151-200-2026 1" \
     "$("$a6reg" --json holdings 3 | json 'd["blocks"][0]["itmo_id"] + " " + str(d["blocks"][0]["authorization"])')"
 check "plain units carry no ITMO identifier" "None" "$("$a6reg" --json holdings 1 | json 'd["blocks"][0].get("itmo_id")')"
 "$a6reg" cancel --from 2 --quantity 5 --action Cancellation --subtype "Voluntary cancellation for OMGE" >/dev/null
 check "a cancellation for OMGE is accepted" 0 $?
 check "first transfers are never repeated: two CA entries, 350 t" "2|350" \
-    "$(sqlite3 "$A6REG_DB" "SELECT COUNT(*), SUM(quantity) FROM first_transfers")"
+    "$("$testdb" sql "$A6REG_DB" "SELECT COUNT(*), SUM(quantity) FROM first_transfers")"
 refused "revoking after a first transfer is 4033" 4033 authorization revoke "$auth" --role authority
 refused "changing after a first transfer is 4033" 4033 authorization change "$auth" --quantity 450 --vintages 2026-2029 --role authority
 "$a6reg" activity add --ref VN103 --kind project --title "Biogas" --technology solar-pv --sector energy >/dev/null
@@ -217,7 +217,7 @@ export A6_NOW="2027-01-10 09:00:00"
 "$a6reg" transfer --from 3 --to 2 --quantity 20 >/dev/null
 check "a transfer in the new year is accepted" 0 $?
 check "T4 2026 is frozen as of 31 December" "6-100 151-200" \
-    "$(sqlite3 "$A6REG_DB" "SELECT first_serial || '-' || last_serial FROM aef_holdings WHERE year = 2026 ORDER BY first_serial" | tr '\n' ' ' | sed 's/ $//')"
+    "$("$testdb" sql "$A6REG_DB" "SELECT first_serial || '-' || last_serial FROM aef_holdings WHERE year = 2026 ORDER BY first_serial" | tr '\n' ' ' | sed 's/ $//')"
 reject "only the authority submits (7001)" 7001 report aef --year 2026 --submit --role participant
 out=$("$a6reg" --json report aef --year 2026 --submit --role authority)
 check "the authority submits the 2026 report" "False True" "$(echo "$out" | json 'str(d["draft"]) + " " + str(d["holdings_frozen"])')"
@@ -233,14 +233,14 @@ t1 = d['T1'][0]
 print(t1['Version'], t1['Date of submission'], [r['First ID'] for r in d['T4']])")"
 
 "$a6reg" account open --holder "Registry OMGE" --type omge >/dev/null
-omge=$(sqlite3 "$A6REG_DB" "SELECT id FROM accounts WHERE type = 'omge'")
+omge=$("$testdb" sql "$A6REG_DB" "SELECT id FROM accounts WHERE type = 'omge'")
 "$a6reg" cancel --from 3 --to "$omge" --quantity 1 >/dev/null
 check "a cancellation into an OMGE account is reported as one, without --action" \
     "Cancellation|Voluntary cancellation for OMGE" \
-    "$(sqlite3 "$A6REG_DB" "SELECT action_type || '|' || action_subtype FROM aef_actions ORDER BY id DESC LIMIT 1")"
+    "$("$testdb" sql "$A6REG_DB" "SELECT action_type || '|' || action_subtype FROM aef_actions ORDER BY id DESC LIMIT 1")"
 
 # A deliberately broken row: the checks name the table, row and rule, and nothing is written.
-sqlite3 "$A6REG_DB" "UPDATE aef_actions SET action_type = 'First Transfer' WHERE id = 2"
+"$testdb" sql "$A6REG_DB" "UPDATE aef_actions SET action_type = 'First Transfer' WHERE id = 2"
 out=$("$a6reg" --json report aef --year 2026 --format xlsx -o "$work/broken.xlsx" 2>/dev/null)
 check "a misspelled action type fails the checks (4029)" 4029 "$(echo "$out" | json 'd["error"]["code"]')"
 check "the failure names table, row and rule" "T3 2 action-type 4004" \
@@ -249,10 +249,10 @@ check "nothing is written when the checks fail" no "$([ -e "$work/broken.xlsx" ]
 out=$("$a6reg" verify 2>&1)
 check "verify reports the edited AEF action against its audit record" "1 aef action 2 differs from its audit record" \
     "$?$(echo "$out" | grep -o ' aef action 2 differs from its audit record')"
-sqlite3 "$A6REG_DB" "UPDATE first_transfers SET last_serial = 499 WHERE id = 1"
+"$testdb" sql "$A6REG_DB" "UPDATE first_transfers SET last_serial = 499 WHERE id = 1"
 check "verify reports a first transfer without its action" 1 "$("$a6reg" verify >/dev/null 2>&1; echo $?)"
-sqlite3 "$A6REG_DB" "UPDATE first_transfers SET last_serial = 500 WHERE id = 1"
-sqlite3 "$A6REG_DB" "UPDATE aef_actions SET action_type = 'First transfer' WHERE id = 2"
+"$testdb" sql "$A6REG_DB" "UPDATE first_transfers SET last_serial = 500 WHERE id = 1"
+"$testdb" sql "$A6REG_DB" "UPDATE aef_actions SET action_type = 'First transfer' WHERE id = 2"
 "$a6reg" verify >/dev/null
 check "verify passes" 0 $?
 tap_done

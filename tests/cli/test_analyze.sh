@@ -17,7 +17,7 @@ data=${2:?usage: test_analyze.sh A6REG_BINARY DATA_DIR}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/tap.sh"
-export A6REG_DB="$work/registry.db"
+export A6REG_DB=$("$testdb" new "$work" registry)
 
 "$a6reg" init >/dev/null && "$a6reg" import jcm "$data" >/dev/null 2>&1
 check "the real data is imported" 0 $?

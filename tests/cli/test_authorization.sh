@@ -8,8 +8,8 @@ a6reg=${1:?usage: test_authorization.sh A6REG_BINARY}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/tap.sh"
-export A6REG_DB="$work/registry.db"
-tables() { sqlite3 "$A6REG_DB" "SELECT * FROM policies; SELECT * FROM authorizations; SELECT seq, hash FROM audit_log;" | sha256sum; }
+export A6REG_DB=$("$testdb" new "$work" registry)
+tables() { "$testdb" sql "$A6REG_DB" "SELECT * FROM policies; SELECT * FROM authorizations; SELECT seq, hash FROM audit_log;" | sha256sum; }
 rules() { json '" ".join(r["rule"] + ":" + ("ok" if r["passed"] else "FAIL") for r in d["evaluation"])'; }
 
 "$a6reg" init >/dev/null

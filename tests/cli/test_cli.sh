@@ -6,9 +6,9 @@ a6reg=${1:?usage: test_cli.sh A6REG_BINARY}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/tap.sh"
-export A6REG_DB="$work/registry.db"
+export A6REG_DB=$("$testdb" new "$work" registry)
 
-tables() { sqlite3 "$A6REG_DB" "SELECT * FROM accounts; SELECT * FROM blocks ORDER BY id; SELECT * FROM transactions; SELECT seq, hash FROM audit_log;" | sha256sum; }
+tables() { "$testdb" sql "$A6REG_DB" "SELECT * FROM accounts; SELECT * FROM blocks ORDER BY id; SELECT * FROM transactions; SELECT seq, hash FROM audit_log;" | sha256sum; }
 
 "$a6reg" init >/dev/null; check "init exits 0" 0 $?
 "$a6reg" --version | grep -q '^a6reg [0-9]'; check "--version prints the version" 0 $?
@@ -39,13 +39,14 @@ check "oldest vintage first: 500 of 2019, then 100 of 2021" "2019:500 2021:100" 
 check "holdings names the account" "$pp" "$(echo "$holdings" | json 'd["account"]')"
 
 "$a6reg" holdings "$gov" --db "$A6REG_DB" --json >/dev/null; check "--db after the command" 0 $?
-(unset A6REG_DB; "$a6reg" --db "$work/registry.db" holdings "$gov" >/dev/null); check "--db before the command" 0 $?
+db=$A6REG_DB
+(unset A6REG_DB; "$a6reg" --db "$db" holdings "$gov" >/dev/null); check "--db before the command" 0 $?
 
 "$a6reg" retire --from "$pp" --quantity 10 --to "$ret" >/dev/null; check "retire exits 0" 0 $?
 check "retired units land in the named retirement account" 10 "$("$a6reg" holdings "$ret" --json | json 'd["total"]')"
 "$a6reg" retire --from "$pp" --quantity 2 >/dev/null; check "retire without --to" 0 $?
 check "... lands in the registry's own retirement account" "Registry:2" \
-    "$("$a6reg" account list --json | json '" ".join(a["holder"] for a in d if a["type"] == "retirement" and a["holder"] == "Registry")'):$(sqlite3 "$A6REG_DB" "SELECT SUM(last_serial - first_serial + 1) FROM blocks b JOIN accounts a ON a.id = b.account_id WHERE a.holder = 'Registry' AND a.type = 'retirement'")"
+    "$("$a6reg" account list --json | json '" ".join(a["holder"] for a in d if a["type"] == "retirement" and a["holder"] == "Registry")'):$("$testdb" sql "$A6REG_DB" "SELECT SUM(last_serial - first_serial + 1) FROM blocks b JOIN accounts a ON a.id = b.account_id WHERE a.holder = 'Registry' AND a.type = 'retirement'")"
 "$a6reg" cancel --from "$pp" --quantity 5 >/dev/null; check "cancel exits 0 (opens the cancellation account)" 0 $?
 
 first=$("$a6reg" transfer --from "$gov" --to "$jp" --quantity 7 --idempotency-key inv-1 --json | json 'd["id"]')
@@ -87,7 +88,7 @@ check "account history: only its transactions, newest first" "cancel retire reti
     "$("$a6reg" history "$pp" --json | json '" ".join(t["type"] for t in d)')"
 check "account history --limit" 1 "$("$a6reg" history "$gov" --limit 1 --json | json 'len(d)')"
 "$a6reg" verify >/dev/null; check "verify passes on a clean registry" 0 $?
-sqlite3 "$A6REG_DB" "UPDATE blocks SET account_id = $jp WHERE account_id = $pp AND vintage = 2019"
+"$testdb" sql "$A6REG_DB" "UPDATE blocks SET account_id = $jp WHERE account_id = $pp AND vintage = 2019"
 msg=$("$a6reg" verify 2>&1)
 check "verify exits 1 after a direct edit" 1 $?
 case "$msg" in *"blocks row"*) ok "verify names the edited record" ;; *) not_ok "verify names the edited record" "$msg" ;; esac

@@ -7,7 +7,7 @@ a6reg=${1:?usage: test_ndc.sh A6REG_BINARY}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/tap.sh"
-export A6REG_DB="$work/registry.db"
+export A6REG_DB=$("$testdb" new "$work" registry)
 
 "$a6reg" init >/dev/null
 reject "no NDC: the balance refuses (4018), never a silent zero" 4018 ndc balance
@@ -21,9 +21,9 @@ for year in $(seq 2021 2030); do
 done
 # First transfers are the ledger's records (written by authorized first transfers, see
 # test_aef.sh): to check the arithmetic on the worked example, the test records them directly.
-sqlite3 "$A6REG_DB" "INSERT INTO first_transfers(year, quantity, occurred_on, created_at) VALUES
-    (2026, 10000, '2026-06-01', 't'), (2027, 20000, '2027-06-01', 't'),
-    (2029, 30000, '2029-06-01', 't'), (2030, 40000, '2030-06-01', 't')"
+"$testdb" sql "$A6REG_DB" "INSERT INTO first_transfers(id, year, quantity, occurred_on, created_at)
+    VALUES (1, 2026, 10000, '2026-06-01', 't'), (2, 2027, 20000, '2027-06-01', 't'),
+    (3, 2029, 30000, '2029-06-01', 't'), (4, 2030, 40000, '2030-06-01', 't')"
 balance=$("$a6reg" ndc balance --json)
 check "the target level is BAU x (1 - 15.80%)" 781291800 "$(echo "$balance" | json 'd["target_level_tco2e"]')"
 check "trajectory: adjustments 10,000 / 20,000 / 0 / 30,000 / 40,000 in 2026-2030" "10000 20000 0 30000 40000" \
@@ -44,7 +44,7 @@ reject "a year outside the period is 4017" 4017 ndc balance --year 2035
 # The worked example's first transfers have no ledger actions behind them: verify says so, and
 # passes once they are gone.
 check "verify refuses first transfers without their First transfer action" 1 "$("$a6reg" verify >/dev/null 2>&1; echo $?)"
-sqlite3 "$A6REG_DB" "DELETE FROM first_transfers"
+"$testdb" sql "$A6REG_DB" "DELETE FROM first_transfers"
 "$a6reg" verify >/dev/null; check "verify passes (NDC changes are audited)" 0 $?
-check "NDC changes are in the audit log" 1 "$(sqlite3 "$A6REG_DB" "SELECT COUNT(*) > 0 FROM audit_log WHERE action = 'ndc.set'")"
+check "NDC changes are in the audit log" 1 "$("$testdb" sql "$A6REG_DB" "SELECT CASE WHEN COUNT(*) > 0 THEN 1 ELSE 0 END FROM audit_log WHERE action = 'ndc.set'")"
 tap_done

@@ -15,8 +15,21 @@
 #include "store/ledger_store.h"
 #include "store/ledger_verify.h"
 
+/* In the postgres suite (tests/on-postgres sets A6REG_TESTDB), a new database on the test
+ * server, made by tests/testdb; otherwise "<dir>/test.db". */
 void fixture_db_path(char *path, size_t size)
 {
+    const char *testdb = getenv("A6REG_TESTDB");
+    if (testdb) {
+        char command[512];
+        snprintf(command, sizeof command, "'%s' new /tmp store", testdb);
+        FILE *out = popen(command, "r");
+        assert_non_null(out);
+        assert_non_null(fgets(path, (int)size, out));
+        assert_int_equal(pclose(out), 0);
+        path[strcspn(path, "\n")] = '\0';
+        return;
+    }
     char dir[] = "/tmp/a6reg-test-XXXXXX";
     assert_non_null(mkdtemp(dir));
     snprintf(path, size, "%s/test.db", dir);
@@ -24,6 +37,7 @@ void fixture_db_path(char *path, size_t size)
 
 void fixture_db_remove(const char *path)
 {
+    if (db_location_is_postgres(path)) return; /* the throwaway cluster goes as a whole */
     char file[512];
     const char *suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < 3; i++) {
