@@ -2,11 +2,15 @@
  * commit (the default batch size) and once with one commit per transfer, then verifies each
  * ledger (audit chain replay, conservation of units, expected holdings per account).
  *
- * Usage: ledger [--db PATH] [--seconds S] [--clients N] [--batch-max M]
- * Without --db, the databases live in a mkdtemp directory under /tmp, deleted at the end. With
+ * Usage: ledger [--db PATH|postgres://USER@HOST:PORT/NAME] [--seconds S] [--clients N] [--batch-max
+ * M] With a PostgreSQL URL, the SQLite figures are measured too (temporary files) and the
+ * PostgreSQL ones follow on the fresh databases NAME_batched and NAME_commit_each, with their
+ * ratio. Without --db, the databases live in a mkdtemp directory under /tmp, deleted at the end.
+ * With
  * --db, figure 1 uses PATH and figure 2 uses PATH.commit_each; both must not exist and are kept. */
 #include <errno.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -429,10 +433,70 @@ static int run_all(const options_t *o, const char *batched_path, const char *eac
     return 0;
 }
 
+/* Creates the fresh database NAME+suffix on the server of url (postgres://.../NAME) and writes
+ * its URL into out. -1 with a message when it exists already or the server refuses. */
+static int create_postgres_database(const char *url, const char *suffix, char *out, size_t size)
+{
+    const char *host = strstr(url, "://");
+    const char *slash = host ? strchr(host + 3, '/') : NULL;
+    if (!slash || !slash[1]) {
+        fprintf(stderr, "ledger: --db %s names no database (postgres://USER@HOST:PORT/NAME)\n",
+                url);
+        return -1;
+    }
+    char server[2048], name[256], sql[512];
+    snprintf(server, sizeof server, "%.*s/postgres", (int)(slash - url), url);
+    snprintf(name, sizeof name, "%.*s%s", (int)strcspn(slash + 1, "?"), slash + 1, suffix);
+    snprintf(sql, sizeof sql,
+             "CREATE DATABASE \"%s\" TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'", name);
+    PGconn *conn = PQconnectdb(server);
+    PGresult *result = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, sql) : NULL;
+    int ok = result && PQresultStatus(result) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "ledger: cannot create database %s (the benchmark needs fresh ones): %s\n",
+                name, result ? PQresultErrorMessage(result) : PQerrorMessage(conn));
+    PQclear(result);
+    PQfinish(conn);
+    snprintf(out, size, "%.*s/%s", (int)(slash - url), url, name);
+    return ok ? 0 : -1;
+}
+
+/* --db postgres://...: the SQLite figures (temporary files) and the PostgreSQL ones, in one run,
+ * on the databases NAME_batched and NAME_commit_each of that server. */
+static int run_postgres(const options_t *o)
+{
+    options_t sqlite_options = *o;
+    sqlite_options.db = NULL;
+    char dir[4096] = "", batched[4096], each[4096], pg_batched[4096], pg_each[4096];
+    if (choose_paths(&sqlite_options, dir, batched, each, sizeof dir) < 0) return 2;
+    if (create_postgres_database(o->db, "_batched", pg_batched, sizeof pg_batched) < 0 ||
+        create_postgres_database(o->db, "_commit_each", pg_each, sizeof pg_each) < 0)
+        return 2;
+    figure_t sqlite_batched = {.name = "batched", .path = batched, .batch_max = o->batch_max};
+    figure_t sqlite_each = {.name = "commit_each", .path = each, .batch_max = 1};
+    figure_t pg_batch = {.name = "batched_postgres", .path = pg_batched, .batch_max = o->batch_max};
+    figure_t pg_commit = {.name = "commit_each_postgres", .path = pg_each, .batch_max = 1};
+    printf("clients %ld count\n", o->clients);
+    fflush(stdout);
+    int rc = run_figure(o, &sqlite_batched) < 0 || run_figure(o, &sqlite_each) < 0 ||
+                     run_figure(o, &pg_batch) < 0 || run_figure(o, &pg_commit) < 0
+                 ? -1
+                 : 0;
+    if (rc == 0) {
+        printf("batched_over_commit_each_ratio %.1f x\n", sqlite_batched.rate / sqlite_each.rate);
+        printf("postgres_over_sqlite_batched_ratio %.2f x\n", pg_batch.rate / sqlite_batched.rate);
+    }
+    remove_database(batched);
+    remove_database(each);
+    rmdir(dir);
+    return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     options_t o;
     parse_options(argc, argv, &o);
+    if (o.db && db_location_is_postgres(o.db)) return run_postgres(&o);
     char dir[4096] = "", batched[4096], each[4096];
     if (choose_paths(&o, dir, batched, each, sizeof dir) < 0) return 2;
     int rc = run_all(&o, batched, each);
