@@ -104,5 +104,6 @@ int cli_cmd_registry(const cli_t *cli);
 int cli_cmd_partner(const cli_t *cli);
 int cli_cmd_reconcile(const cli_t *cli);
 int cli_cmd_analyze(const cli_t *cli);
+int cli_cmd_migrate(const cli_t *cli);
 
 #endif

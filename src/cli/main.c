@@ -43,6 +43,7 @@ static const char main_usage[] =
     "  partner add|list|queue|send|ping   partner registries and signed messages to them\n"
     "  reconcile PARTNER|freezes|resolve  compare with a partner registry; freezes\n"
     "  analyze lag|portfolio|finance      issuance lag, portfolio, support and PoA scaling\n"
+    "  migrate --from DB --to DB          copy a registry to a new database (SQLite, PostgreSQL)\n"
     "\n"
     "--db defaults to $A6REG_DB or a6reg.db; every command takes --help.\n";
 
@@ -96,6 +97,7 @@ static const command_t commands[] = {
     {"partner", cli_cmd_partner},
     {"reconcile", cli_cmd_reconcile},
     {"analyze", cli_cmd_analyze},
+    {"migrate", cli_cmd_migrate},
 };
 
 /* Takes the global options out of argv (they may come before or after the command). */

@@ -95,6 +95,50 @@ db_stmt_t *db_prepare(db_t *db, const char *sql, db_error_t *err)
     return NULL;
 }
 
+db_stmt_t *db_prepare_uncached(db_t *db, const char *sql, db_error_t *err)
+{
+    db_stmt_t *stmt = calloc(1, sizeof *stmt);
+    if (!stmt) {
+        db_error_set(err, DB_ERROR, "out of memory");
+        return NULL;
+    }
+    if (db->driver->prepare(db->handle, sql, &stmt->statement, err) < 0) {
+        free(stmt);
+        return NULL;
+    }
+    stmt->db = db;
+    stmt->sql = sql;
+    return stmt;
+}
+
+void db_finalize(db_stmt_t *stmt)
+{
+    if (!stmt) return;
+    stmt->db->driver->finalize(stmt->statement);
+    free(stmt);
+}
+
+int db_column_count(db_stmt_t *stmt)
+{
+    return stmt->db->driver->column_count(stmt->statement);
+}
+
+const char *db_column_name(db_stmt_t *stmt, int column)
+{
+    const char *name = stmt->db->driver->column_name(stmt->statement, column);
+    return name ? name : "";
+}
+
+const char *db_tables_sql(const db_t *db)
+{
+    return db->driver->tables_sql;
+}
+
+const char *db_references_sql(const db_t *db)
+{
+    return db->driver->references_sql;
+}
+
 int db_bind_int64(db_stmt_t *stmt, int index, int64_t value)
 {
     return stmt->db->driver->bind_int64(stmt->statement, index, value);

@@ -45,6 +45,11 @@ int db_exec(db_t *db, const char *sql, db_error_t *err);
  * It is reset and its bindings cleared before it is returned. NULL on error (err filled). */
 db_stmt_t *db_prepare(db_t *db, const char *sql, db_error_t *err);
 
+/* A statement outside the cache, for SQL built at run time (a table copy): the caller releases
+ * it with db_finalize. NULL on error (err filled). */
+db_stmt_t *db_prepare_uncached(db_t *db, const char *sql, db_error_t *err);
+void db_finalize(db_stmt_t *stmt);
+
 int db_bind_int64(db_stmt_t *stmt, int index, int64_t value);
 int db_bind_text(db_stmt_t *stmt, int index, const char *value);
 int db_bind_null(db_stmt_t *stmt, int index);
@@ -55,6 +60,13 @@ int64_t db_column_int64(db_stmt_t *stmt, int column);
 /* Text of a column, valid until the next step/reset; "" for NULL. */
 const char *db_column_text(db_stmt_t *stmt, int column);
 bool db_column_is_null(db_stmt_t *stmt, int column);
+/* The number and names of a result's columns, once a step returned a row. */
+int db_column_count(db_stmt_t *stmt);
+const char *db_column_name(db_stmt_t *stmt, int column);
+/* A query listing the database's tables (one name per row) in the order they were created. */
+const char *db_tables_sql(const db_t *db);
+/* A query listing (table, referenced table) for every foreign key of the database. */
+const char *db_references_sql(const db_t *db);
 void db_reset(db_stmt_t *stmt);
 
 /* Runs a query for one integer: *out is the first column of its first row (0 when there is no

@@ -18,12 +18,16 @@ typedef struct db_driver {
     int64_t (*column_int64)(void *statement, int column);
     const char *(*column_text)(void *statement, int column);
     bool (*column_is_null)(void *statement, int column);
+    int (*column_count)(void *statement); /* after a step returned a row */
+    const char *(*column_name)(void *statement, int column);
     void (*reset)(void *statement);
     int (*tune_writer)(void *handle, db_error_t *err);
     int (*checkpoint)(void *handle, db_error_t *err);
     const char *begin_sql;       /* a transaction that reads one consistent snapshot */
     const char *begin_write_sql; /* a transaction that takes the write lock at once */
     const char *write_lock_sql;  /* run right after begin_write_sql (NULL: none needed) */
+    const char *tables_sql;      /* the registry's tables, one per row, in creation order */
+    const char *references_sql;  /* (table, table it refers to) for every foreign key */
 } db_driver_t;
 
 extern const db_driver_t db_sqlite_driver;

@@ -310,6 +310,18 @@ static bool pg_column_is_null(void *statement, int column)
     return !s->result || s->row < 1 || PQgetisnull(s->result, s->row - 1, column);
 }
 
+static int pg_column_count(void *statement)
+{
+    pg_statement_t *s = statement;
+    return s->result ? PQnfields(s->result) : 0;
+}
+
+static const char *pg_column_name(void *statement, int column)
+{
+    pg_statement_t *s = statement;
+    return s->result ? PQfname(s->result, column) : NULL;
+}
+
 static void pg_reset(void *statement)
 {
     clear_statement(statement);
@@ -345,10 +357,18 @@ const db_driver_t db_postgres_driver = {
     .column_int64 = pg_column_int64,
     .column_text = pg_column_text,
     .column_is_null = pg_column_is_null,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
     .reset = pg_reset,
     .tune_writer = pg_tune_writer,
     .checkpoint = pg_checkpoint,
     .begin_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
     .begin_write_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .write_lock_sql = "SELECT pg_advisory_xact_lock(" PG_TEXT(PG_WRITE_LOCK_KEY) ")",
+    .tables_sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                  "WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY c.oid",
+    .references_sql =
+        "SELECT t.relname, r.relname FROM pg_constraint c "
+        "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid "
+        "WHERE c.contype = 'f'",
 };

@@ -128,6 +128,16 @@ static const char *sqlite_column_text(void *statement, int column)
     return (const char *)sqlite3_column_text(statement, column);
 }
 
+static int sqlite_column_count(void *statement)
+{
+    return sqlite3_column_count(statement);
+}
+
+static const char *sqlite_column_name(void *statement, int column)
+{
+    return sqlite3_column_name(statement, column);
+}
+
 static bool sqlite_column_is_null(void *statement, int column)
 {
     return sqlite3_column_type(statement, column) == SQLITE_NULL;
@@ -173,9 +183,15 @@ const db_driver_t db_sqlite_driver = {
     .column_int64 = sqlite_column_int64,
     .column_text = sqlite_column_text,
     .column_is_null = sqlite_column_is_null,
+    .column_count = sqlite_column_count,
+    .column_name = sqlite_column_name,
     .reset = sqlite_reset,
     .tune_writer = sqlite_tune_writer,
     .checkpoint = sqlite_checkpoint,
     .begin_sql = "BEGIN",
     .begin_write_sql = "BEGIN IMMEDIATE",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' "
+                  "AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+    .references_sql = "SELECT m.name, f.\"table\" FROM sqlite_master m "
+                      "JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
 };
