@@ -21,7 +21,8 @@ typedef struct db_driver {
     void (*reset)(void *statement);
     int (*tune_writer)(void *handle, db_error_t *err);
     int (*checkpoint)(void *handle, db_error_t *err);
-    const char *begin_write_sql; /* a transaction that takes the write lock at once */
+    int64_t (*total_changes)(void *handle); /* rows changed so far; NULL when not known */
+    const char *begin_write_sql;            /* a transaction that takes the write lock at once */
 } db_driver_t;
 
 extern const db_driver_t db_sqlite_driver;

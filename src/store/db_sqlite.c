@@ -152,6 +152,11 @@ static int sqlite_checkpoint(void *handle, db_error_t *err)
     return 0;
 }
 
+static int64_t sqlite_total_changes(void *handle)
+{
+    return sqlite3_total_changes64(handle);
+}
+
 const db_driver_t db_sqlite_driver = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -169,5 +174,6 @@ const db_driver_t db_sqlite_driver = {
     .reset = sqlite_reset,
     .tune_writer = sqlite_tune_writer,
     .checkpoint = sqlite_checkpoint,
+    .total_changes = sqlite_total_changes,
     .begin_write_sql = "BEGIN IMMEDIATE",
 };
