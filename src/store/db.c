@@ -277,3 +277,8 @@ int db_checkpoint(db_t *db, db_error_t *err)
 {
     return db->driver->checkpoint ? db->driver->checkpoint(db->handle, err) : 0;
 }
+
+int64_t db_total_changes(db_t *db)
+{
+    return db->driver->total_changes ? db->driver->total_changes(db->handle) : -1;
+}

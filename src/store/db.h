@@ -96,6 +96,11 @@ int db_tune_writer(db_t *db, db_error_t *err);
  * driver has no such log). */
 int db_checkpoint(db_t *db, db_error_t *err);
 
+/* Rows inserted, updated or deleted through this connection since it was opened (triggers
+ * included), or -1 when the driver cannot tell. Equal before and after some work means that work
+ * changed nothing. */
+int64_t db_total_changes(db_t *db);
+
 /* Formats an error message into err (printf-style) and returns code. */
 int db_error_set(db_error_t *err, int code, const char *format, ...)
     __attribute__((format(printf, 3, 4)));

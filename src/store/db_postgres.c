@@ -17,6 +17,7 @@
 
 typedef struct pg_connection {
     PGconn *conn;
+    int64_t total_changes;   /* rows inserted, updated or deleted through this connection */
     unsigned next_statement; /* names of prepared statements: s1, s2, ... */
 } pg_connection_t;
 
@@ -280,6 +281,10 @@ static int pg_step(void *handle, void *statement, db_error_t *err)
             return rc;
         }
         s->rows = status == PGRES_TUPLES_OK ? PQntuples(s->result) : 0;
+        const char *tag = PQcmdStatus(s->result); /* PQcmdTuples counts a SELECT's rows too */
+        if (strncmp(tag, "INSERT", 6) == 0 || strncmp(tag, "UPDATE", 6) == 0 ||
+            strncmp(tag, "DELETE", 6) == 0)
+            c->total_changes += strtoll(PQcmdTuples(s->result), NULL, 10);
         s->row = 0;
     }
     if (s->row >= s->rows) return DB_DONE;
@@ -333,6 +338,12 @@ static int pg_tune_writer(void *handle, db_error_t *err)
     return pg_exec(handle, "SET synchronous_commit = on", err);
 }
 
+static int64_t pg_total_changes(void *handle)
+{
+    const pg_connection_t *c = handle;
+    return c->total_changes;
+}
+
 static int pg_checkpoint(void *handle, db_error_t *err)
 {
     (void)handle;
@@ -362,6 +373,7 @@ const db_driver_t db_postgres_driver = {
     .reset = pg_reset,
     .tune_writer = pg_tune_writer,
     .checkpoint = pg_checkpoint,
+    .total_changes = pg_total_changes,
     .begin_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
     .begin_write_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .write_lock_sql = "SELECT pg_advisory_xact_lock(" PG_TEXT(PG_WRITE_LOCK_KEY) ")",

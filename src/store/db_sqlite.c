@@ -169,6 +169,11 @@ static int sqlite_checkpoint(void *handle, db_error_t *err)
     return 0;
 }
 
+static int64_t sqlite_total_changes(void *handle)
+{
+    return sqlite3_total_changes64(handle);
+}
+
 const db_driver_t db_sqlite_driver = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -188,6 +193,7 @@ const db_driver_t db_sqlite_driver = {
     .reset = sqlite_reset,
     .tune_writer = sqlite_tune_writer,
     .checkpoint = sqlite_checkpoint,
+    .total_changes = sqlite_total_changes,
     .begin_sql = "BEGIN",
     .begin_write_sql = "BEGIN IMMEDIATE",
     .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' "

@@ -75,18 +75,27 @@ static int load_account(db_t *db, ledger_state_t *state, int64_t id, loaded_acco
     return 0;
 }
 
+/* Sets one account's chain head. One row by its key: SQLite updates it in one pass, where
+ * "id = ? OR id = ?" first collects the rows in a temporary set. */
+static int account_chain_head(db_t *db, int64_t account_id, int64_t tx_id, db_error_t *err)
+{
+    static const char sql[] = "UPDATE accounts SET last_transaction = ? WHERE id = ?";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    db_bind_int64(stmt, 1, tx_id);
+    db_bind_int64(stmt, 2, account_id);
+    return db_step_done(stmt, err);
+}
+
 /* Makes transaction tx_id the head of the accounts' chains (from may be NULL). */
 static int accounts_chain(db_t *db, ledger_state_t *state, loaded_account_t *from,
                           loaded_account_t *to, int64_t tx_id, db_error_t *err)
 {
-    static const char sql[] = "UPDATE accounts SET last_transaction = ? WHERE id = ? OR id = ?";
-    db_stmt_t *stmt = db_prepare(db, sql, err);
-    if (!stmt) return DB_ERROR;
-    db_bind_int64(stmt, 1, tx_id);
-    db_bind_int64(stmt, 2, to->account.id);
-    db_bind_int64(stmt, 3, from ? from->account.id : to->account.id);
-    int rc = db_step_done(stmt, err);
+    int rc = account_chain_head(db, to->account.id, tx_id, err);
     if (rc < 0) return rc;
+    if (from && from->account.id != to->account.id &&
+        (rc = account_chain_head(db, from->account.id, tx_id, err)) < 0)
+        return rc;
     to->last_transaction = tx_id;
     account_cache_put(state->accounts, to);
     if (from) {
@@ -270,14 +279,18 @@ static int block_neighbour(db_t *db, int by_last, int64_t serial, ledger_block_t
 }
 
 /* Stores `moved` (already carved, account set to the destination) merged with its neighbours.
- * moved->id is its existing row when the whole block moved, else 0. */
+ * moved->id is its existing row when the whole block moved, else 0. A side whose neighbour is
+ * known not to merge (the rest of the source block, held by another account) is not looked up. */
 static int block_place_merged(db_t *db, ledger_state_t *state, ledger_block_t moved,
-                              db_error_t *err)
+                              bool look_before, bool look_after, db_error_t *err)
 {
     ledger_block_t before, after;
     int has_before = 0, has_after = 0, rc;
-    if ((rc = block_neighbour(db, 1, moved.first - 1, &before, &has_before, err)) < 0) return rc;
-    if ((rc = block_neighbour(db, 0, moved.last + 1, &after, &has_after, err)) < 0) return rc;
+    if (look_before &&
+        (rc = block_neighbour(db, 1, moved.first - 1, &before, &has_before, err)) < 0)
+        return rc;
+    if (look_after && (rc = block_neighbour(db, 0, moved.last + 1, &after, &has_after, err)) < 0)
+        return rc;
     has_before = has_before && ledger_block_mergeable(&before, &moved);
     has_after = has_after && ledger_block_mergeable(&moved, &after);
 
@@ -321,8 +334,11 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
         }
         if (rc < 0) return rc;
     }
+    /* A remainder left beside the moved part is the source's, and merges only with its own. */
+    bool same_holder = held->account_id == to;
     moved.account_id = to;
-    return block_place_merged(db, state, moved, err);
+    return block_place_merged(db, state, moved, !has_before || same_holder,
+                              !has_after || same_holder, err);
 }
 
 /* SHA-256 (hex) of the request's meaningful fields and its actor, to tell a replay from a reused

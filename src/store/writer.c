@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@ typedef struct writer_item {
     sem_t done;
     writer_done_fn on_done; /* asynchronous items: called instead of waking a waiter */
     void *on_done_data;
+    /* The operation may be applied twice (it only changes the database and the ledger state, and
+     * fills its result afresh each time): it may then run without a savepoint of its own. */
+    bool replayable;
     struct writer_item *next;
 } writer_item_t;
 
@@ -67,6 +71,59 @@ static int apply_one(writer_t *w, writer_item_t *item)
     return 0;
 }
 
+/* Applies one replayable operation with no savepoint of its own. Returns 1 when it was
+ * accepted, or rejected having changed nothing in the database (then the state is put back as a
+ * rollback would); 0 when only a savepoint could undo it (it failed, or was rejected after a
+ * write); the caller then rolls back the run it belongs to. */
+static int apply_unguarded(writer_t *w, writer_item_t *item)
+{
+    ledger_state_t saved = w->state;
+    int64_t changes = db_total_changes(w->db);
+    int rc = item->apply(w->db, &w->state, item->context, &item->error);
+    if (rc == WRITER_ACCEPTED) {
+        item->outcome = WRITER_ACCEPTED;
+        return 1;
+    }
+    if (rc < 0 || changes < 0 || db_total_changes(w->db) != changes) return 0;
+    /* The account cache needs no clearing: it only learns rows as read or after their write. */
+    item->outcome = WRITER_REJECTED;
+    w->state = saved;
+    return 1;
+}
+
+/* Applies the replayable items from first up to (not including) end inside one savepoint. A
+ * savepoint makes SQLite copy each page it changes first to a statement journal: one per run
+ * instead of one per item saved ~20% of a transfer's apply time. When an item could only be
+ * undone by a savepoint of its own, the run is rolled back and applied again item by item, each
+ * in its own savepoint, with the outcomes that gives. Returns <0 only when the whole transaction
+ * is unusable. */
+static int apply_run(writer_t *w, writer_item_t *first, writer_item_t *end)
+{
+    ledger_state_t saved = w->state;
+    db_error_t err = {0};
+    if (db_savepoint(w->db, &err) < 0) {
+        first->error = err;
+        first->outcome = err.code < 0 ? err.code : DB_ERROR;
+        return -1;
+    }
+    int clean = 1;
+    for (writer_item_t *item = first; clean && item != end; item = item->next)
+        clean = apply_unguarded(w, item);
+    if (!clean) {
+        pthread_mutex_lock(&w->lock);
+        w->stats.runs_replayed++;
+        pthread_mutex_unlock(&w->lock);
+        w->state = saved;
+        ledger_account_cache_clear(&w->accounts);
+        if (db_savepoint_rollback(w->db, &err) < 0) return -1;
+        for (writer_item_t *item = first; item != end; item = item->next) {
+            item->error = (db_error_t){0};
+            if (apply_one(w, item) < 0) return -1;
+        }
+    }
+    return db_savepoint_release(w->db, &err) < 0 ? -1 : 0;
+}
+
 static uint64_t monotonic_ns(void)
 {
     struct timespec t;
@@ -97,7 +154,8 @@ static int state_current(writer_t *w, db_error_t *err)
     return 0;
 }
 
-/* Runs one batch: begin, each request in a savepoint, commit; then answers every caller. */
+/* Runs one batch: begin, each request in a savepoint (runs of replayable ones in one, see
+ * apply_run), commit; then answers every caller. */
 static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
 {
     uint64_t started_ns = monotonic_ns();
@@ -105,8 +163,16 @@ static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
     clock_now_iso(w->state.now);
     int ok = db_begin_write(w->db, &err) == 0 && state_current(w, &err) == 0;
     ledger_state_t before_batch = w->state;
-    for (writer_item_t *item = batch; ok && item; item = item->next)
-        if (apply_one(w, item) < 0) ok = 0;
+    for (writer_item_t *item = batch, *end; ok && item; item = end) {
+        for (end = item; end && end->replayable;)
+            end = end->next;
+        if (end != item) { /* a run of replayable items */
+            ok = apply_run(w, item, end) == 0;
+        } else {
+            ok = apply_one(w, item) == 0;
+            end = item->next;
+        }
+    }
     uint64_t applied_ns = monotonic_ns();
     if (ok && db_commit(w->db, &err) < 0) ok = 0;
     uint64_t committed_ns = monotonic_ns();
@@ -252,9 +318,11 @@ static void enqueue(writer_t *w, writer_item_t *item)
     pthread_mutex_unlock(&w->lock);
 }
 
-int writer_execute(writer_t *w, writer_apply_fn apply, void *context, db_error_t *err)
+/* Queues one operation and waits until it is settled; returns its outcome. */
+static int execute(writer_t *w, writer_apply_fn apply, void *context, bool replayable,
+                   db_error_t *err)
 {
-    writer_item_t item = {.apply = apply, .context = context};
+    writer_item_t item = {.apply = apply, .context = context, .replayable = replayable};
     sem_init(&item.done, 0, 0);
     enqueue(w, &item);
     while (sem_wait(&item.done) != 0) {
@@ -264,8 +332,14 @@ int writer_execute(writer_t *w, writer_apply_fn apply, void *context, db_error_t
     return item.outcome;
 }
 
-int writer_execute_async(writer_t *w, writer_apply_fn apply, void *context, writer_done_fn on_done,
-                         void *on_done_data)
+int writer_execute(writer_t *w, writer_apply_fn apply, void *context, db_error_t *err)
+{
+    return execute(w, apply, context, false, err);
+}
+
+/* Queues one operation without waiting; on_done is called once it is settled. */
+static int execute_async(writer_t *w, writer_apply_fn apply, void *context, bool replayable,
+                         writer_done_fn on_done, void *on_done_data)
 {
     writer_item_t *item = calloc(1, sizeof *item);
     if (!item) return DB_ERROR;
@@ -273,8 +347,15 @@ int writer_execute_async(writer_t *w, writer_apply_fn apply, void *context, writ
     item->context = context;
     item->on_done = on_done;
     item->on_done_data = on_done_data;
+    item->replayable = replayable;
     enqueue(w, item);
     return 0;
+}
+
+int writer_execute_async(writer_t *w, writer_apply_fn apply, void *context, writer_done_fn on_done,
+                         void *on_done_data)
+{
+    return execute_async(w, apply, context, false, on_done, on_done_data);
 }
 
 /* The ledger request operation: its context is the request and its result. */
@@ -283,9 +364,11 @@ typedef struct ledger_operation {
     ledger_result_t *result;
 } ledger_operation_t;
 
+/* Replayable: it changes only the database and the state, and fills its result afresh. */
 static int apply_ledger_request(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
 {
     ledger_operation_t *operation = context;
+    memset(operation->result, 0, sizeof *operation->result);
     int rc = ledger_apply(db, state, operation->request, operation->result, err);
     if (rc < 0) return rc;
     return operation->result->check == A6_OK ? WRITER_ACCEPTED : WRITER_REJECTED;
@@ -324,7 +407,7 @@ int writer_submit_async(writer_t *w, const ledger_request_t *request, ledger_res
     *async = (ledger_async_t){
         .operation = {.request = request, .result = result}, .done = done, .data = data};
     int rc =
-        writer_execute_async(w, apply_ledger_request, &async->operation, ledger_async_done, async);
+        execute_async(w, apply_ledger_request, &async->operation, true, ledger_async_done, async);
     if (rc < 0) free(async);
     return rc;
 }
@@ -335,7 +418,7 @@ void writer_submit(writer_t *w, const ledger_request_t *request, ledger_result_t
     if (ledger_request_validate(request, result) != A6_OK) return; /* never reaches the queue */
     ledger_operation_t operation = {.request = request, .result = result};
     db_error_t err = {0};
-    int outcome = writer_execute(w, apply_ledger_request, &operation, &err);
+    int outcome = execute(w, apply_ledger_request, &operation, true, &err);
     if (outcome < 0) {
         memset(result, 0, sizeof *result);
         result->store_error = outcome;

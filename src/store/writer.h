@@ -1,6 +1,7 @@
 /* writer.h: the single writer. Every change is a request queued to one thread that applies a batch
- * in one database transaction (each request in a savepoint), commits once, and only then answers
- * each caller. */
+ * in one database transaction (each request in a savepoint, or consecutive ledger requests in one
+ * that is replayed request by request when one of them must be undone), commits once, and only
+ * then answers each caller. */
 #ifndef A6_STORE_WRITER_H
 #define A6_STORE_WRITER_H
 
@@ -27,8 +28,9 @@ typedef struct writer_stats {
     uint64_t failed;
     size_t queue_depth;
     size_t batch_size_last;
-    uint64_t apply_ns;  /* time spent applying requests (wall clock, all batches) */
-    uint64_t commit_ns; /* time spent committing (wall clock, all batches) */
+    uint64_t apply_ns;      /* time spent applying requests (wall clock, all batches) */
+    uint64_t commit_ns;     /* time spent committing (wall clock, all batches) */
+    uint64_t runs_replayed; /* runs of ledger requests applied again item by item (apply_run) */
 } writer_stats_t;
 
 /* Opens the database (migrating it), loads the state and starts the writer thread. */

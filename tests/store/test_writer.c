@@ -292,6 +292,57 @@ static void test_rejection_inside_batch(void **state)
     fixture_db_remove(path);
 }
 
+/* A transfer refused after it wrote (its blocks are frozen by a reconciliation) inside a busy
+ * batch of transfers that ran without savepoints of their own: the run is replayed request by
+ * request, the neighbours keep their outcomes and the refused one leaves nothing. */
+static void test_rejection_after_write_inside_batch(void **state)
+{
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    writer_config_t config = {.batch_max = 64};
+    assert_int_equal(writer_start(path, &config, &w, &err), 0);
+    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
+    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, a, 1000, 2020);
+    writer_stop(w);
+    db_t *db = NULL;
+    assert_int_equal(db_open(path, DB_OPEN_WRITE, &db, &err), 0);
+    assert_int_equal(db_exec(db,
+                             "INSERT INTO frozen_blocks(id, partner, origin, origin_first, "
+                             "origin_last, local_first, local_last, reason, created_at) VALUES "
+                             "(1, 'JPN01', 'VNM01', 500, 500, 500, 500, 'test', "
+                             "'2024-01-01T00:00:00Z')",
+                             &err),
+                     0);
+    db_close(db);
+    assert_int_equal(writer_start(path, &config, &w, &err), 0);
+    race_t races[THREADS];
+    pthread_t threads[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        races[t] = (race_t){.writer = w, .from = a, .to = b, .quantity = 7, .attempts = 20};
+        pthread_create(&threads[t], NULL, race_main, &races[t]);
+    }
+    int accepted = 0, frozen = 0;
+    for (int t = 0; t < THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        accepted += races[t].accepted;
+        frozen += races[t].other; /* every refusal here is the freeze */
+    }
+    writer_stats_t stats;
+    writer_stats_get(w, &stats);
+    writer_stop(w);
+    /* Oldest first: 71 lots of 7 move serials 1-497, then every lot would take serial 500. */
+    assert_int_equal(accepted, 71);
+    assert_int_equal(frozen, THREADS * 20 - 71);
+    assert_int_equal(stats.failed, 0);
+    assert_true(stats.runs_replayed > 0);
+    assert_int_equal(fixture_holdings_total(path, b), 497);
+    assert_true(fixture_verify(path, NULL, 0));
+    fixture_db_remove(path);
+}
+
 /* What the writer acknowledged is there after a restart, and ids continue. */
 static void test_durable_across_restart(void **state)
 {
@@ -329,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_idempotency_key),
         cmocka_unit_test(test_bad_input_changes_nothing),
         cmocka_unit_test(test_rejection_inside_batch),
+        cmocka_unit_test(test_rejection_after_write_inside_batch),
         cmocka_unit_test(test_durable_across_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
