@@ -9,7 +9,7 @@
 static const char serve_usage[] =
     "a6reg serve [--db PATH] [--listen HOST:PORT] [--threads N] [--body-max BYTES] "
     "[--connections-max N] [--timeout SECONDS] [--header-memory BYTES] [--four-eyes-above N] "
-    "[--access-log FILE|-|off] [--batch-max N] [--reconcile-every SECONDS]";
+    "[--access-log FILE|-|off] [--batch-max N] [--reconcile-every SECONDS] [--read-db LOCATION]";
 
 /* Parses a positive number option into *out (unchanged when absent); false after the error. */
 static bool number_option(const cli_t *cli, const cli_option_t *options, const char *name,
@@ -33,23 +33,20 @@ int cli_cmd_serve(const cli_t *cli)
         printf("usage: %s\nserves the JSON API until SIGINT or SIGTERM\n", serve_usage);
         return CLI_EXIT_OK;
     }
-    cli_option_t options[] = {CLI_OPTION("listen", true),
-                              CLI_OPTION("threads", true),
-                              CLI_OPTION("body-max", true),
-                              CLI_OPTION("connections-max", true),
-                              CLI_OPTION("timeout", true),
-                              CLI_OPTION("header-memory", true),
-                              CLI_OPTION("four-eyes-above", true),
-                              CLI_OPTION("access-log", true),
-                              CLI_OPTION("batch-max", true),
-                              CLI_OPTION("reconcile-every", true),
-                              {0}};
+    cli_option_t options[] = {
+        CLI_OPTION("listen", true),          CLI_OPTION("threads", true),
+        CLI_OPTION("body-max", true),        CLI_OPTION("connections-max", true),
+        CLI_OPTION("timeout", true),         CLI_OPTION("header-memory", true),
+        CLI_OPTION("four-eyes-above", true), CLI_OPTION("access-log", true),
+        CLI_OPTION("batch-max", true),       CLI_OPTION("reconcile-every", true),
+        CLI_OPTION("read-db", true),         {0}};
     const char *positionals[1];
     int count;
     if (!cli_parse(cli, options, positionals, 0, &count, serve_usage)) return CLI_EXIT_USAGE;
     server_config_t config;
     server_config_defaults(&config);
     config.db_location = cli->db_path;
+    config.read_db_location = cli_option(options, "read-db");
     char host[64] = "";
     const char *listen = cli_option(options, "listen");
     if (listen) {

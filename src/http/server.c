@@ -90,7 +90,14 @@ static db_t *thread_reader(server_t *s)
     db_t *db = pthread_getspecific(s->reader_key);
     if (db) return db;
     db_error_t err = {0};
-    if (ledger_store_open_reader(s->context.db_location, &db, &err) < 0) return NULL;
+    /* Requests read on the replica when there is one; the writer, the outbox and reconciliation
+     * always work on the primary. */
+    const char *location =
+        s->config->read_db_location ? s->config->read_db_location : s->context.db_location;
+    if (ledger_store_open_reader(location, &db, &err) < 0) {
+        fprintf(stderr, "a6reg: cannot open %s for reading: %s\n", location, err.message);
+        return NULL;
+    }
     pthread_setspecific(s->reader_key, db);
     return db;
 }
@@ -499,6 +506,16 @@ int server_run(const server_config_t *config)
     if (writer_start(config->db_location, &writer_config, &writer, &err) < 0) {
         fprintf(stderr, "a6reg: cannot open %s: %s\n", config->db_location, err.message);
         return 1;
+    }
+    if (config->read_db_location) { /* a replica that cannot be read is a start-up error */
+        db_t *replica = NULL;
+        if (ledger_store_open_reader(config->read_db_location, &replica, &err) < 0) {
+            fprintf(stderr, "a6reg: cannot open --read-db %s: %s\n", config->read_db_location,
+                    err.message);
+            writer_stop(writer);
+            return 1;
+        }
+        db_close(replica);
     }
     /* The registry's identity signs partner messages; the delivery thread sends the queued ones. */
     registry_keys_t keys;

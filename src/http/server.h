@@ -8,6 +8,7 @@
 
 typedef struct server_config {
     const char *db_location;
+    const char *read_db_location;   /* where request threads read (a replica); NULL: db_location */
     const char *host;               /* IPv4 address to listen on ("127.0.0.1") */
     unsigned port;                  /* 0 picks a free port (printed at start) */
     unsigned threads;               /* thread pool size; 0 = 4 per core */
