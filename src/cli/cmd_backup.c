@@ -93,7 +93,7 @@ int cli_cmd_restore(const cli_t *cli)
     db_error_t err = {0};
     if (backup_restore(path, cli->db_path, &outcome, &err) < 0)
         return fail("restore", &outcome, &err);
-    ledger_verify_report_t report;
+    ledger_verify_report_t report = {0};
     if (verify_restored(cli->db_path, &report) != 0) return CLI_EXIT_REJECTED;
     if (cli->json) {
         cli_print_json(json_pack(

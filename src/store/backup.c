@@ -112,6 +112,24 @@ static int claim_paths(const char *path, const char *tmp_path, backup_outcome_t 
     return 0;
 }
 
+/* Renames tmp_path to path unless path exists: link() fails when path appeared meanwhile, where
+ * rename() would replace it. On a file system without hard links (some network shares), a
+ * rename after checking again. 0, or -1 with errno. */
+static int move_without_replacing(const char *tmp_path, const char *path)
+{
+    if (link(tmp_path, path) == 0) {
+        unlink(tmp_path); /* if it stays, it is a second name of the same, complete file */
+        return 0;
+    }
+    if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS) return -1;
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(tmp_path, path);
+}
+
 /* Moves the finished tmp_path to path, durably, and fills the outcome's format and size. */
 static int publish(const char *tmp_path, const char *path, backup_outcome_t *outcome,
                    db_error_t *err)
@@ -120,10 +138,8 @@ static int publish(const char *tmp_path, const char *path, backup_outcome_t *out
     if (sync_path(tmp_path, O_RDONLY) < 0 || stat(tmp_path, &st) < 0)
         return backup_fail(outcome, "path", err, "cannot flush '%s': %s", tmp_path,
                            strerror(errno));
-    /* link() fails when path appeared meanwhile, where rename() would replace it. */
-    if (link(tmp_path, path) < 0)
+    if (move_without_replacing(tmp_path, path) < 0)
         return backup_fail(outcome, "path", err, "cannot create '%s': %s", path, strerror(errno));
-    unlink(tmp_path);
     if (sync_parent(path) < 0)
         return backup_fail(outcome, "path", err, "cannot flush the directory of '%s': %s", path,
                            strerror(errno));

@@ -168,6 +168,11 @@ before=$(sha256sum <"$backup")
 check "backup to an existing path exits 1" 1 $?
 grep -q "already exists" "$work/err"; check "... saying the path exists" 0 $?
 check "... and leaves the file unchanged" "$before" "$(sha256sum <"$backup")"
+echo "another backup's" >"$work/busy.backup.tmp"
+"$a6reg" backup "$work/busy.backup" 2>"$work/err"
+check "backup while PATH.tmp exists (another backup's, running or interrupted) exits 1" 1 $?
+check "... leaving that file alone and writing no PATH" "another backup's:no" \
+    "$(cat "$work/busy.backup.tmp"):$([ -e "$work/busy.backup" ] && echo yes || echo no)"
 "$a6reg" backup "$work/no-such-dir/b" 2>/dev/null
 check "backup into a missing directory exits 1" 1 $?
 "$a6reg" --db "$target" backup "$work/second.backup" >/dev/null
