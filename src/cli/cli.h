@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../core/request.h"
+#include "../store/ledger_verify.h"
 #include "../store/writer.h"
 
 #define CLI_EXIT_OK 0
@@ -79,6 +80,11 @@ const char *const *cli_option_values(const cli_option_t *options, const char *na
  * rejection when malformed. */
 bool cli_parse_date(const cli_t *cli, const char *text, const char *field, int *out);
 
+/* verify's report as the JSON document of `a6reg verify --json`, and as its text (stdout when
+ * consistent, the first problem on stderr otherwise). */
+json_t *cli_verify_json(const ledger_verify_report_t *report);
+void cli_verify_print(const ledger_verify_report_t *report);
+
 /* Command entry points. */
 int cli_cmd_init(const cli_t *cli);
 int cli_cmd_account(const cli_t *cli);
@@ -105,5 +111,7 @@ int cli_cmd_partner(const cli_t *cli);
 int cli_cmd_reconcile(const cli_t *cli);
 int cli_cmd_analyze(const cli_t *cli);
 int cli_cmd_migrate(const cli_t *cli);
+int cli_cmd_backup(const cli_t *cli);
+int cli_cmd_restore(const cli_t *cli);
 
 #endif

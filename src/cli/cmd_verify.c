@@ -31,23 +31,33 @@ int cli_cmd_verify(const cli_t *cli)
         fprintf(stderr, "a6reg: verify could not read the database: %s\n", err.message);
         return CLI_EXIT_REJECTED;
     }
-    if (cli->json) {
-        json_t *out =
-            json_pack("{sb sI sI sI sI sI}", "consistent", report.consistent, "audit_records",
-                      (json_int_t)report.audit_records, "accounts", (json_int_t)report.accounts,
-                      "transactions", (json_int_t)report.transactions, "blocks",
-                      (json_int_t)report.blocks, "units_issued", (json_int_t)report.units_issued);
-        if (!report.consistent)
-            json_object_set_new(out, "first_problem", json_string(report.first_problem));
-        cli_print_json(out);
-    } else if (report.consistent) {
+    if (cli->json)
+        cli_print_json(cli_verify_json(&report));
+    else
+        cli_verify_print(&report);
+    return report.consistent ? CLI_EXIT_OK : CLI_EXIT_REJECTED;
+}
+
+json_t *cli_verify_json(const ledger_verify_report_t *report)
+{
+    json_t *out =
+        json_pack("{sb sI sI sI sI sI}", "consistent", report->consistent, "audit_records",
+                  (json_int_t)report->audit_records, "accounts", (json_int_t)report->accounts,
+                  "transactions", (json_int_t)report->transactions, "blocks",
+                  (json_int_t)report->blocks, "units_issued", (json_int_t)report->units_issued);
+    if (!report->consistent)
+        json_object_set_new(out, "first_problem", json_string(report->first_problem));
+    return out;
+}
+
+void cli_verify_print(const ledger_verify_report_t *report)
+{
+    if (report->consistent)
         printf("consistent: %lld audit records, %lld accounts, %lld transactions, %lld blocks, "
                "%lld units issued\n",
-               (long long)report.audit_records, (long long)report.accounts,
-               (long long)report.transactions, (long long)report.blocks,
-               (long long)report.units_issued);
-    } else {
-        fprintf(stderr, "a6reg: INCONSISTENT: %s\n", report.first_problem);
-    }
-    return report.consistent ? CLI_EXIT_OK : CLI_EXIT_REJECTED;
+               (long long)report->audit_records, (long long)report->accounts,
+               (long long)report->transactions, (long long)report->blocks,
+               (long long)report->units_issued);
+    else
+        fprintf(stderr, "a6reg: INCONSISTENT: %s\n", report->first_problem);
 }

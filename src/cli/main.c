@@ -25,6 +25,8 @@ static const char main_usage[] =
     "  holdings ACCOUNT          serial blocks held by an account\n"
     "  history [ACCOUNT]         transactions, newest first\n"
     "  verify                    recompute the audit chain and replay it against the tables\n"
+    "  backup PATH               a consistent copy of the registry, taken while it serves\n"
+    "  restore PATH              a backup into an empty database, then verify\n"
     "  methodology add|list      methodologies\n"
     "  activity add|list|show|advance   projects, PoAs and CPAs through their cycle\n"
     "  poa include POA CPA       include a component activity in a registered PoA\n"
@@ -79,6 +81,8 @@ static const command_t commands[] = {
     {"holdings", cli_cmd_holdings},
     {"history", cli_cmd_history},
     {"verify", cli_cmd_verify},
+    {"backup", cli_cmd_backup},
+    {"restore", cli_cmd_restore},
     {"methodology", cli_cmd_methodology},
     {"activity", cli_cmd_activity},
     {"poa", cli_cmd_poa},
