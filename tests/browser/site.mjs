@@ -50,6 +50,27 @@ function prepareRegistry() {
         run('user', 'add', name, '--role', 'participant', '--holder', 'Government of Viet Nam');
         runInput(`${name}-password\n`, 'user', 'passwd', name);
     }
+    // An authorization request for the authority's queue: a registered project with a verified
+    // period, the national framework, the NDC, and a request that passes every rule.
+    run('user', 'add', 'le-chi', '--role', 'authority');
+    runInput('le-chi-password\n', 'user', 'passwd', 'le-chi');
+    run('approach', 'add', 'CA0001', '--name', 'JCM Japan-Viet Nam', '--partner', 'JPN',
+        '--partner-registry', 'JPN01', '--ndc-first-transfer', 'issuance', '--role', 'authority');
+    run('activity', 'add', '--ref', 'VN101', '--kind', 'project', '--title', 'Rooftop solar',
+        '--technology', 'solar-pv', '--sector', 'energy');
+    for (const [step, role] of [['submit', 'participant'], ['start_validation', 'auditor'],
+                                ['validate', 'auditor'], ['register', 'committee']])
+        run('activity', 'advance', 'VN101', step, '--role', role, '--date', '2026-01-10');
+    const period = run('monitoring', 'add', 'VN101', '--start', '2026-01-10', '--end', '2026-06-30',
+                       '--claimed', '1000', '--date', '2026-07-05').trim().split(' ')[1];
+    run('monitoring', 'verify', period, '--verified', '1000', '--date', '2026-07-10');
+    run('policy', 'set', '--role', 'authority', '--sector', 'energy', '--technology', 'solar-pv',
+        '--purpose', 'NDC', '--max-share-bp', '5000', '--vintages', '2021-2030', '--target-year', '2030');
+    run('ndc', 'set', '--first-year', '2021', '--last-year', '2030', '--target-year', '2030',
+        '--method', 'trajectory', '--bau', '927900000', '--unconditional-bp', '1580');
+    run('ndc', 'inventory', '--year', '2030', '--emissions', '700000000');
+    run('authorization', 'request', 'VN101', '--quantity', '400', '--vintages', '2026-2030',
+        '--purpose', 'NDC');
 }
 
 function startServer() {
@@ -101,7 +122,7 @@ async function dashboard(page, base) {
     const charts = await page.locator('svg[role=img]').count();
     ok(charts >= 1, `the dashboard draws charts (${charts})`);
     const activities = await page.textContent('a.card[href="/activities"] b');
-    ok(activities.trim() === '20', 'the dashboard counts the 20 JCM Viet Nam activities', activities);
+    ok(activities.trim() === '21', 'the dashboard counts the 20 JCM Viet Nam activities and VN101', activities);
     await shot(page, '01-dashboard');
 }
 
@@ -190,6 +211,25 @@ async function analysis(page, base) {
     await shot(page, '09-finance');
 }
 
+async function authorityQueue(page, base) {
+    await page.context().clearCookies();
+    await signIn(page, base, 'le-chi');
+    await page.goto(`${base}/authorizations`);
+    const row = page.locator('table tbody tr', { hasText: 'VN101' });
+    ok((await row.count()) === 1, 'the authority sees the request for VN101 in its queue');
+    ok((await row.textContent()).includes('requested'), 'the request waits for a decision');
+    await shot(page, '10-authorizations');
+    await Promise.all([page.waitForNavigation(), row.locator('button[id^="authorize-"]').click()]);
+    ok((await page.textContent('.notice.ok')).includes('decided'), 'the authority authorizes it');
+    const decided = page.locator('table tbody tr', { hasText: 'VN101' });
+    ok((await decided.textContent()).includes('authorized') &&
+       (await decided.locator('button').count()) === 0,
+       'the request is authorized and offers no decision any more');
+    const csv = await page.request.get(`${base}/authorizations.csv`);
+    ok(csv.status() === 200 && (await csv.text()).includes('VN101'), 'the queue downloads as CSV');
+    await page.context().clearCookies();
+}
+
 async function forgedForm(page, base) {
     const response = await page.request.post(`${base}/accounts/1/transfer`,
         { form: { to: '2', quantity: '1' }, maxRedirects: 0 });
@@ -229,7 +269,7 @@ async function main() {
         const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } });
         const page = await context.newPage();
         const steps = [dashboard, searchAndTimeline, transferAndApprove, retireAndCertificate,
-                       analysis, forgedForm, language, pageSizes];
+                       analysis, authorityQueue, forgedForm, language, pageSizes];
         for (const step of steps) {
             try {
                 await step(page, base);
