@@ -195,9 +195,9 @@ json_t *cycle_query_activity(db_t *db, const char *ref, db_error_t *err)
                                              "document_url",
                                              "document_sha256",
                                              "recorded_at"};
-    static const char components_sql[] = "SELECT ref, state FROM activities WHERE parent_id = ? "
-                                         "ORDER BY ref";
-    static const char *const component_keys[] = {"ref", "state"};
+    static const char components_sql[] = "SELECT ref, state, title FROM activities "
+                                         "WHERE parent_id = ? ORDER BY ref";
+    static const char *const component_keys[] = {"ref", "state", "title"};
     err->code = 0;
     json_t *found = rows(db, sql, keys, 18, ref, 0, err);
     if (!found || json_array_size(found) == 0) {
@@ -213,7 +213,7 @@ json_t *cycle_query_activity(db_t *db, const char *ref, db_error_t *err)
                         rows(db, methodologies_sql, methodology_keys, 2, NULL, id, err));
     json_object_set_new(activity, "events", rows(db, events_sql, event_keys, 10, NULL, id, err));
     json_object_set_new(activity, "components",
-                        rows(db, components_sql, component_keys, 2, NULL, id, err));
+                        rows(db, components_sql, component_keys, 3, NULL, id, err));
     json_object_set_new(activity, "periods", periods_json(db, id, err));
     json_object_del(activity, "id");
     return activity;

@@ -219,6 +219,21 @@ static a6_date_t date_of(const json_t *object, const char *key)
     return text && a6_date_parse(text, &date) == A6_OK ? date : A6_DATE_NONE;
 }
 
+/* A step's short label: the state it led to ("register (registered)" -> "registered"),
+ * translated, with underscores as spaces. */
+static void step_label(const web_request_t *r, const char *step, char *out, size_t size)
+{
+    const char *open = step ? strchr(step, '(') : NULL;
+    char state[64];
+    if (open && strchr(open, ')'))
+        snprintf(state, sizeof state, "%.*s", (int)(strchr(open, ')') - open - 1), open + 1);
+    else
+        snprintf(state, sizeof state, "%s", step ? step : "");
+    snprintf(out, size, "%s", T(r, state));
+    for (char *p = out; *p; p++)
+        if (*p == '_') *p = ' ';
+}
+
 /* Spans of the cycle (step to next step) and of each monitoring period (the monitoring itself,
  * then the wait from its end to issuance or notification). Labels live in labels[]. */
 static size_t timeline_spans(const web_request_t *r, const json_t *timeline, svg_span_t *spans,
@@ -228,7 +243,7 @@ static size_t timeline_spans(const web_request_t *r, const json_t *timeline, svg
     const json_t *steps = json_object_get(timeline, "steps");
     for (size_t i = 0; i + 1 < json_array_size(steps) && n < max; i++) {
         const json_t *step = json_array_get(steps, i), *next = json_array_get(steps, i + 1);
-        snprintf(labels[n], 64, "%s", T(r, field(next, "step") ? field(next, "step") : "step"));
+        step_label(r, field(next, "step"), labels[n], 64);
         spans[n] = (svg_span_t){labels[n], date_of(step, "date"), date_of(next, "date"), 0};
         n++;
     }

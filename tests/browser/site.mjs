@@ -71,6 +71,20 @@ function prepareRegistry() {
     run('ndc', 'inventory', '--year', '2030', '--emissions', '700000000');
     run('authorization', 'request', 'VN101', '--quantity', '400', '--vintages', '2026-2030',
         '--purpose', 'NDC');
+    // A programme of activities with two component activities included by the auditor.
+    run('activity', 'add', '--ref', 'PoA001', '--kind', 'poa', '--title', 'Rooftop solar programme',
+        '--methodology', 'VN_AM007', '--criteria', 'Rooftop PV of 0.1 to 5 MW on industrial roofs',
+        '--coordinator', 'Solar Coordination JSC');
+    for (const [step, role] of [['submit', 'participant'], ['start_validation', 'auditor'],
+                                ['validate', 'auditor'], ['register', 'committee']])
+        run('activity', 'advance', 'PoA001', step, '--role', role, '--date', '2026-05-10');
+    for (const n of ['01', '02']) {
+        run('activity', 'add', '--ref', `PoA001-CPA${n}`, '--kind', 'cpa', '--title',
+            `Rooftop site ${n}`, '--parent', 'PoA001');
+        run('activity', 'advance', `PoA001-CPA${n}`, 'submit', '--role', 'participant', '--date',
+            '2026-06-01');
+        run('poa', 'include', 'PoA001', `PoA001-CPA${n}`, '--role', 'auditor', '--date', '2026-06-15');
+    }
 }
 
 function startServer() {
@@ -122,7 +136,8 @@ async function dashboard(page, base) {
     const charts = await page.locator('svg[role=img]').count();
     ok(charts >= 1, `the dashboard draws charts (${charts})`);
     const activities = await page.textContent('a.card[href="/activities"] b');
-    ok(activities.trim() === '21', 'the dashboard counts the 20 JCM Viet Nam activities and VN101', activities);
+    ok(activities.trim() === '24',
+       'the dashboard counts the 20 JCM Viet Nam activities, VN101, the PoA and its 2 CPAs', activities);
     await shot(page, '01-dashboard');
 }
 
@@ -211,6 +226,18 @@ async function analysis(page, base) {
     await shot(page, '09-finance');
 }
 
+async function programmePage(page, base) {
+    await page.goto(`${base}/activities/PoA001`);
+    const cpas = page.locator('table', { hasText: 'PoA001-CPA01' });
+    ok((await cpas.locator('tbody tr').count()) === 2, 'the PoA page lists its two CPAs');
+    ok((await cpas.textContent()).includes('included') &&
+       (await cpas.textContent()).includes('Rooftop site 01'), 'its CPAs are included, with their titles');
+    await shot(page, '11-poa');
+    await Promise.all([page.waitForNavigation(), cpas.locator('a[href="/activities/PoA001-CPA02"]').click()]);
+    ok((await page.locator('dl.facts a[href="/activities/PoA001"]').count()) === 1,
+       'a CPA links back to its programme');
+}
+
 async function authorityQueue(page, base) {
     await page.context().clearCookies();
     await signIn(page, base, 'le-chi');
@@ -269,7 +296,7 @@ async function main() {
         const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } });
         const page = await context.newPage();
         const steps = [dashboard, searchAndTimeline, transferAndApprove, retireAndCertificate,
-                       analysis, authorityQueue, forgedForm, language, pageSizes];
+                       analysis, programmePage, authorityQueue, forgedForm, language, pageSizes];
         for (const step of steps) {
             try {
                 await step(page, base);
