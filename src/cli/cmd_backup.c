@@ -23,8 +23,12 @@ static const char *path_argument(const cli_t *cli, const char *usage)
     return positionals[0];
 }
 
-static int fail(const char *command, const backup_outcome_t *outcome, const db_error_t *err)
+/* A refusal of the arguments with its check code, or a failure of the file system or database. */
+static int fail(const cli_t *cli, const char *command, const backup_outcome_t *outcome,
+                const db_error_t *err)
 {
+    if (outcome->check != A6_OK)
+        return cli_reject(cli, outcome->check, outcome->field, err->message);
     if (outcome->field)
         fprintf(stderr, "a6reg: %s failed (field %s): %s\n", command, outcome->field, err->message);
     else
@@ -48,7 +52,8 @@ int cli_cmd_backup(const cli_t *cli)
     if (!path) return CLI_EXIT_USAGE;
     backup_outcome_t outcome;
     db_error_t err = {0};
-    if (backup_take(cli->db_path, path, &outcome, &err) < 0) return fail("backup", &outcome, &err);
+    if (backup_take(cli->db_path, path, &outcome, &err) < 0)
+        return fail(cli, "backup", &outcome, &err);
     if (cli->json)
         cli_print_json(json_pack("{ss ss sI}", "path", path, "format",
                                  backup_format_name(outcome.format), "size_bytes",
@@ -92,7 +97,7 @@ int cli_cmd_restore(const cli_t *cli)
     backup_outcome_t outcome;
     db_error_t err = {0};
     if (backup_restore(path, cli->db_path, &outcome, &err) < 0)
-        return fail("restore", &outcome, &err);
+        return fail(cli, "restore", &outcome, &err);
     ledger_verify_report_t report = {0};
     if (verify_restored(cli->db_path, &report) != 0) return CLI_EXIT_REJECTED;
     if (cli->json) {

@@ -62,9 +62,6 @@ int cli_cmd_migrate(const cli_t *cli)
         fprintf(stderr, "a6reg: migrate failed, nothing was copied: %s\n", err.message);
         return CLI_EXIT_REJECTED;
     }
-    if (rc == 1) {
-        fprintf(stderr, "a6reg: migrate refused: %s\n", report.problem);
-        return CLI_EXIT_REJECTED;
-    }
+    if (rc == 1) return cli_reject(cli, report.check, report.field, report.problem);
     return report_outcome(cli, to, &report);
 }

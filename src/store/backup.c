@@ -19,18 +19,36 @@
 static const char sqlite_magic[16] = "SQLite format 3"; /* with its terminating NUL: 16 bytes */
 static const char pg_dump_magic[5] = {'P', 'G', 'D', 'M', 'P'};
 
-int backup_fail(backup_outcome_t *outcome, const char *field, db_error_t *err, const char *format,
-                ...)
+static int fail_with(backup_outcome_t *outcome, a6_check_t check, const char *field,
+                     db_error_t *err, const char *format, va_list args)
 {
     outcome->field = field;
+    outcome->check = check;
     if (err) {
-        va_list args;
-        va_start(args, format);
         vsnprintf(err->message, sizeof err->message, format, args);
-        va_end(args);
         err->code = DB_ERROR;
     }
     return DB_ERROR;
+}
+
+int backup_fail(backup_outcome_t *outcome, const char *field, db_error_t *err, const char *format,
+                ...)
+{
+    va_list args;
+    va_start(args, format);
+    int rc = fail_with(outcome, A6_OK, field, err, format, args);
+    va_end(args);
+    return rc;
+}
+
+int backup_refuse(backup_outcome_t *outcome, a6_check_t check, const char *field, db_error_t *err,
+                  const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    int rc = fail_with(outcome, check, field, err, format, args);
+    va_end(args);
+    return rc;
 }
 
 const char *backup_format_name(backup_format_t format)
@@ -93,18 +111,18 @@ static int claim_paths(const char *path, const char *tmp_path, backup_outcome_t 
 {
     struct stat st;
     if (lstat(path, &st) == 0)
-        return backup_fail(outcome, "path", err,
-                           "path '%s' already exists: a backup never overwrites a file; give a "
-                           "new path",
-                           path);
+        return backup_refuse(outcome, A6_CHECK_FILE_EXISTS, "path", err,
+                             "path '%s' already exists: a backup never overwrites a file; give a "
+                             "new path",
+                             path);
     if (errno != ENOENT)
         return backup_fail(outcome, "path", err, "path '%s': %s", path, strerror(errno));
     int fd = open(tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno == EEXIST)
-        return backup_fail(outcome, "path", err,
-                           "'%s' exists: another backup to this path is running or was "
-                           "interrupted; remove it, or give a new path",
-                           tmp_path);
+        return backup_refuse(outcome, A6_CHECK_FILE_EXISTS, "path", err,
+                             "'%s' exists: another backup to this path is running or was "
+                             "interrupted; remove it, or give a new path",
+                             tmp_path);
     if (fd < 0)
         return backup_fail(outcome, "path", err, "cannot create '%s': %s", tmp_path,
                            strerror(errno));
@@ -176,22 +194,23 @@ int backup_restore(const char *path, const char *location, backup_outcome_t *out
     }
     bool to_postgres = db_location_is_postgres(location);
     if (outcome->format == BACKUP_FORMAT_UNKNOWN)
-        return backup_fail(outcome, "path", err,
-                           "path '%s' is not an a6reg backup: neither a SQLite database nor a "
-                           "pg_dump custom archive",
-                           path);
+        return backup_refuse(outcome, A6_CHECK_BACKUP_INVALID, "path", err,
+                             "path '%s' is not an a6reg backup: neither a SQLite database nor a "
+                             "pg_dump custom archive",
+                             path);
     if (outcome->format == BACKUP_FORMAT_SQLITE && to_postgres)
-        return backup_fail(outcome, "db", err,
-                           "path '%s' is a SQLite backup and the target is a PostgreSQL "
-                           "database: restore it into a SQLite file, then move it with `a6reg "
-                           "migrate`",
-                           path);
+        return backup_refuse(outcome, A6_CHECK_BACKUP_INVALID, "db", err,
+                             "path '%s' is a SQLite backup and the target is a PostgreSQL "
+                             "database: restore it into a SQLite file, then move it with `a6reg "
+                             "migrate`",
+                             path);
     if (outcome->format == BACKUP_FORMAT_PG_DUMP && !to_postgres)
-        return backup_fail(outcome, "db", err,
-                           "path '%s' is a PostgreSQL backup (pg_dump) and the target is a SQLite "
-                           "file: restore it into an empty PostgreSQL database, then move it "
-                           "with `a6reg migrate`",
-                           path);
+        return backup_refuse(
+            outcome, A6_CHECK_BACKUP_INVALID, "db", err,
+            "path '%s' is a PostgreSQL backup (pg_dump) and the target is a SQLite "
+            "file: restore it into an empty PostgreSQL database, then move it "
+            "with `a6reg migrate`",
+            path);
     struct stat st;
     if (stat(path, &st) == 0) outcome->size_bytes = (int64_t)st.st_size;
     return to_postgres ? backup_postgres_restore(path, location, outcome, err)

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "../core/check.h"
 #include "db.h"
 
 typedef enum backup_format {
@@ -20,6 +21,8 @@ typedef struct backup_outcome {
     backup_format_t format;
     int64_t size_bytes; /* of the backup file */
     const char *field;  /* on error: the argument it is about ("path" or "db"), NULL if neither */
+    a6_check_t check;   /* on error: the refusal's check (1029, 1031, 1032); A6_OK when the
+                         * file system or the database failed */
 } backup_outcome_t;
 
 /* "sqlite", "pg_dump" or "unknown". */

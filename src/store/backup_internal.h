@@ -25,5 +25,8 @@ int backup_postgres_restore(const char *path, const char *location, backup_outco
 /* Fails with err naming outcome->field: sets it and formats the message; returns DB_ERROR. */
 int backup_fail(backup_outcome_t *outcome, const char *field, db_error_t *err, const char *format,
                 ...) __attribute__((format(printf, 4, 5)));
+/* The same for a refusal of the caller's input, with its check code in outcome->check. */
+int backup_refuse(backup_outcome_t *outcome, a6_check_t check, const char *field, db_error_t *err,
+                  const char *format, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -86,10 +86,10 @@ int backup_postgres_restore(const char *path, const char *location, backup_outco
         return rc;
     }
     if (tables > 0)
-        return backup_fail(outcome, "db", err,
-                           "db: the target database already holds %lld tables: restore never "
-                           "overwrites a database; create an empty one (docs/deploy.md)",
-                           (long long)tables);
+        return backup_refuse(outcome, A6_CHECK_DATABASE_NOT_EMPTY, "db", err,
+                             "db: the target database already holds %lld tables: restore never "
+                             "overwrites a database; create an empty one (docs/deploy.md)",
+                             (long long)tables);
     char dbname[BACKUP_ARGUMENT_MAX];
     if ((size_t)snprintf(dbname, sizeof dbname, "--dbname=%s", location) >= sizeof dbname)
         return backup_fail(outcome, "db", err, "db: longer than %d bytes",

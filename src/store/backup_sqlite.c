@@ -62,9 +62,9 @@ static int require_registry(sqlite3 *handle, const char *path, const char *field
     int rc = count_objects(handle, BACKUP_REGISTRY_TABLE, &tables, field, outcome, err);
     if (rc < 0) return rc;
     if (tables != 1)
-        return backup_fail(outcome, field, err,
-                           "%s '%s' is not an a6reg registry (it has no %s table)", field, path,
-                           BACKUP_REGISTRY_TABLE);
+        return backup_refuse(outcome, A6_CHECK_BACKUP_INVALID, field, err,
+                             "%s '%s' is not an a6reg registry (it has no %s table)", field, path,
+                             BACKUP_REGISTRY_TABLE);
     return 0;
 }
 
@@ -137,10 +137,10 @@ static int require_empty(sqlite3 *target, const char *location, backup_outcome_t
     int rc = count_objects(target, NULL, &objects, "db", outcome, err);
     if (rc < 0) return rc;
     if (objects > 0)
-        return backup_fail(outcome, "db", err,
-                           "db '%s' already holds a database (%lld tables and indexes): restore "
-                           "never overwrites one; give a new file",
-                           location, (long long)objects);
+        return backup_refuse(outcome, A6_CHECK_DATABASE_NOT_EMPTY, "db", err,
+                             "db '%s' already holds a database (%lld tables and indexes): restore "
+                             "never overwrites one; give a new file",
+                             location, (long long)objects);
     return 0;
 }
 

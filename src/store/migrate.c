@@ -179,6 +179,8 @@ static int check_target(db_t *source, db_t *target, const migrate_tables_t *tabl
     if (rc == 0) rc = schema_version_of(target, &to_version, err);
     if (rc < 0) return rc;
     if (from_version != to_version) {
+        report->check = A6_CHECK_SCHEMA_VERSION_MISMATCH;
+        report->field = "from";
         snprintf(report->problem, sizeof report->problem,
                  "the source is at schema version %lld and this a6reg at %lld: open the source "
                  "once with this a6reg (a6reg init --db SOURCE) first",
@@ -188,6 +190,8 @@ static int check_target(db_t *source, db_t *target, const migrate_tables_t *tabl
     for (size_t i = 0; i < tables->count; i++) {
         if ((rc = count_rows(target, tables->names[i], &rows, err)) < 0) return rc;
         if (rows > 0) {
+            report->check = A6_CHECK_DATABASE_NOT_EMPTY;
+            report->field = "to";
             snprintf(report->problem, sizeof report->problem,
                      "the target is not empty: table %s has %lld rows; migrate copies into a new "
                      "database only",

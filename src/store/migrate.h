@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "../core/check.h"
 #include "db.h"
 
 /* Called every MIGRATE_PROGRESS_ROWS rows and at the end of each table. */
@@ -20,11 +21,13 @@ typedef struct migrate_report {
     char audit_hash[65]; /* its hash */
     int consistent;      /* verify on the copy */
     char problem[512];   /* verify's first problem, or why the copy was refused */
+    a6_check_t check; /* a refusal's check: 1029 database-not-empty, 1030 schema-version-mismatch */
+    const char *field; /* the refused argument: "to" or "from" */
 } migrate_report_t;
 
 /* Copies the registry at from into the empty database at to (its schema is created). Returns 0
  * when the copy is committed and checked (report->consistent says whether verify passed), 1 when
- * it is refused (report->problem: the target is not empty, the schemas differ), or a negative
+ * it is refused (report->check and ->field; report->problem says why), or a negative
  * db_result_t with err filled (nothing is committed on the target then). */
 int store_migrate(const char *from, const char *to, migrate_progress_fn progress, void *context,
                   migrate_report_t *report, db_error_t *err);

@@ -143,6 +143,8 @@ check "the copy is older than the live registry: the load went on after the back
 "$a6reg" --db "$restored" restore "$backup" 2>"$work/err"
 check "restore into a database that holds a registry exits 1" 1 $?
 grep -q "never overwrites" "$work/err"; check "... saying it never overwrites one" 0 $?
+check "... with check 1029 database-not-empty" 1029 \
+    "$("$a6reg" --json --db "$restored" restore "$backup" 2>/dev/null | json 'd["error"]["code"]')"
 check "... and leaves it unchanged" "" "$(audit_chain "$restored" | diff - "$work/chain.restored")"
 "$a6reg" restore "$backup" 2>/dev/null
 check "restore into the live registry exits 1" 1 $?
@@ -153,11 +155,15 @@ printf 'not a backup\n' >"$work/junk"
 "$a6reg" --db "$target" restore "$work/junk" 2>"$work/err"
 check "restore of an unknown file exits 1" 1 $?
 grep -q "not an a6reg backup" "$work/err"; check "... saying it is not an a6reg backup" 0 $?
+check "... with check 1032 backup-invalid on field path" "1032 path" \
+    "$("$a6reg" --json --db "$target" restore "$work/junk" 2>/dev/null | json 'd["error"]["code"], d["error"]["field"]' | tr -d "(),'")"
 if [ -n "${A6REG_TEST_POSTGRES:-}" ]; then printf 'SQLite format 3\0' >"$work/other"; else printf 'PGDMP' >"$work/other"; fi
 head -c 4096 /dev/zero >>"$work/other"
 "$a6reg" --db "$target" restore "$work/other" 2>"$work/err"
 check "restore of the other backend's backup exits 1" 1 $?
 grep -q "a6reg migrate" "$work/err"; check "... pointing at a6reg migrate" 0 $?
+check "... with check 1032 backup-invalid" 1032 \
+    "$("$a6reg" --json --db "$target" restore "$work/other" 2>/dev/null | json 'd["error"]["code"]')"
 "$a6reg" --db "$target" restore "$work/missing" 2>/dev/null
 check "restore of a missing file exits 1" 1 $?
 "$a6reg" --db "$target" restore "$backup" >/dev/null
@@ -167,6 +173,8 @@ before=$(sha256sum <"$backup")
 "$a6reg" backup "$backup" 2>"$work/err"
 check "backup to an existing path exits 1" 1 $?
 grep -q "already exists" "$work/err"; check "... saying the path exists" 0 $?
+check "... with check 1031 file-exists on field path" "1031 path" \
+    "$("$a6reg" --json backup "$backup" 2>/dev/null | json 'd["error"]["code"], d["error"]["field"]' | tr -d "(),'")"
 check "... and leaves the file unchanged" "$before" "$(sha256sum <"$backup")"
 echo "another backup's" >"$work/busy.backup.tmp"
 "$a6reg" backup "$work/busy.backup" 2>"$work/err"

@@ -44,6 +44,16 @@ check "a second copy into the same database is refused (exit 1)" 1 $?
 case "$msg" in *"not empty"*) ok "the refusal says the target is not empty" ;;
 *) not_ok "the refusal says the target is not empty" "$msg" ;; esac
 check "the refused copy changed nothing" "$(last_hash "$source_db")" "$(last_hash "$target")"
+check "the refusal is check 1029 database-not-empty on field to" "1029 to" \
+    "$("$a6reg" --json migrate --from "$source_db" --to "$target" | json 'd["error"]["code"], d["error"]["field"]' | tr -d "(),'")"
+
+# A source at an older schema version is refused before anything is copied.
+cp "$source_db" "$work/old.db"
+"$testdb" sql "$work/old.db" "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)"
+fresh=$("$testdb" new "$work" fresh)
+check "a source at another schema version is check 1030 on field from" "1030 from" \
+    "$("$a6reg" --json migrate --from "$work/old.db" --to "$fresh" | json 'd["error"]["code"], d["error"]["field"]' | tr -d "(),'")"
+check "... and copies nothing" "" "$(last_hash "$fresh")"
 
 "$a6reg" --db "$target" transfer --from "$buyer" --to 2 --quantity 3 >/dev/null
 check "the copy keeps working: a transfer" 0 $?
