@@ -174,13 +174,18 @@ static int pg_prepare(void *handle, const char *sql, void **out, db_error_t *err
     return 0;
 }
 
-/* Frees the text parameters (integers live in the statement) and the result. */
+/* Frees parameter i's text (integers live in the statement) and clears it. */
+static void release_param(pg_statement_t *s, int i)
+{
+    if (s->values[i] && s->values[i] != s->numbers[i]) free(s->values[i]);
+    s->values[i] = NULL;
+}
+
+/* Frees every parameter and the result. */
 static void clear_statement(pg_statement_t *s)
 {
-    for (int i = 0; i < s->param_count; i++) {
-        if (s->values[i] && s->values[i] != s->numbers[i]) free(s->values[i]);
-        s->values[i] = NULL;
-    }
+    for (int i = 0; i < s->param_count; i++)
+        release_param(s, i);
     PQclear(s->result);
     s->result = NULL;
     s->row = s->rows = 0;
@@ -198,8 +203,7 @@ static int pg_bind_int64(void *statement, int index, int64_t value)
 {
     pg_statement_t *s = statement;
     if (index < 1 || index > s->param_count) return DB_ERROR;
-    if (s->values[index - 1] && s->values[index - 1] != s->numbers[index - 1])
-        free(s->values[index - 1]);
+    release_param(s, index - 1);
     snprintf(s->numbers[index - 1], sizeof s->numbers[index - 1], "%" PRId64, value);
     s->values[index - 1] = s->numbers[index - 1];
     return 0;
@@ -249,8 +253,7 @@ static int pg_bind_text(void *statement, int index, const char *value)
     if (index < 1 || index > s->param_count) return DB_ERROR;
     char *copy = utf8_copy(value);
     if (!copy) return DB_ERROR;
-    if (s->values[index - 1] && s->values[index - 1] != s->numbers[index - 1])
-        free(s->values[index - 1]);
+    release_param(s, index - 1);
     s->values[index - 1] = copy;
     return 0;
 }
@@ -259,9 +262,7 @@ static int pg_bind_null(void *statement, int index)
 {
     pg_statement_t *s = statement;
     if (index < 1 || index > s->param_count) return DB_ERROR;
-    if (s->values[index - 1] && s->values[index - 1] != s->numbers[index - 1])
-        free(s->values[index - 1]);
-    s->values[index - 1] = NULL;
+    release_param(s, index - 1);
     return 0;
 }
 

@@ -209,3 +209,28 @@ void layout_date(html_t *h, const char *date)
     else
         html_text(h, date);
 }
+
+void layout_fact_text(const web_request_t *r, html_t *h, const char *label, const char *text)
+{
+    html_raw(h, "<dt>");
+    html_text(h, T(r, label));
+    html_raw(h, "</dt><dd>");
+    if (text && *text)
+        html_text(h, text);
+    else
+        html_raw(h, "\u2014");
+    html_raw(h, "</dd>");
+}
+
+void layout_fact(const web_request_t *r, html_t *h, const char *label, const json_t *value)
+{
+    if (!json_is_integer(value)) {
+        layout_fact_text(r, h, label, json_string_value(value));
+        return;
+    }
+    html_raw(h, "<dt>");
+    html_text(h, T(r, label));
+    html_raw(h, "</dt><dd>");
+    html_int(h, json_integer_value(value));
+    html_raw(h, "</dd>");
+}

@@ -145,20 +145,6 @@ void page_activities(web_request_t *r, web_page_t *page)
     json_decref(list);
 }
 
-static void fact(const web_request_t *r, html_t *h, const char *label, const json_t *value)
-{
-    html_raw(h, "<dt>");
-    html_text(h, T(r, label));
-    html_raw(h, "</dt><dd>");
-    if (json_is_integer(value))
-        html_int(h, json_integer_value(value));
-    else if (json_is_string(value) && *json_string_value(value))
-        html_text(h, json_string_value(value));
-    else
-        html_raw(h, "\u2014");
-    html_raw(h, "</dd>");
-}
-
 static void fact_list(const web_request_t *r, html_t *h, const char *label, const json_t *names)
 {
     html_raw(h, "<dt>");
@@ -182,20 +168,20 @@ static void fact_list(const web_request_t *r, html_t *h, const char *label, cons
 static void activity_facts(const web_request_t *r, html_t *h, const json_t *a)
 {
     html_raw(h, "<dl class=\"facts\">");
-    fact(r, h, N_("Title"), json_object_get(a, "title"));
+    layout_fact(r, h, N_("Title"), json_object_get(a, "title"));
     json_t *kind = json_string(T(r, field(a, "kind"))),
            *state = json_string(T(r, field(a, "state")));
-    fact(r, h, N_("Kind"), kind);
-    fact(r, h, N_("Status"), state);
+    layout_fact(r, h, N_("Kind"), kind);
+    layout_fact(r, h, N_("Status"), state);
     json_decref(kind);
     json_decref(state);
-    fact(r, h, N_("Host Party"), json_object_get(a, "host_party"));
-    fact(r, h, N_("Partner Party"), json_object_get(a, "partner_party"));
-    fact(r, h, N_("Technology"), json_object_get(a, "technology_group"));
-    fact(r, h, N_("Location"), json_object_get(a, "location"));
-    fact(r, h, N_("Expected tCO2e/year"), json_object_get(a, "expected_annual_tco2e"));
-    fact(r, h, N_("Source of the estimate"), json_object_get(a, "expected_source"));
-    fact(r, h, N_("Registered"), json_object_get(a, "registered_on"));
+    layout_fact(r, h, N_("Host Party"), json_object_get(a, "host_party"));
+    layout_fact(r, h, N_("Partner Party"), json_object_get(a, "partner_party"));
+    layout_fact(r, h, N_("Technology"), json_object_get(a, "technology_group"));
+    layout_fact(r, h, N_("Location"), json_object_get(a, "location"));
+    layout_fact(r, h, N_("Expected tCO2e/year"), json_object_get(a, "expected_annual_tco2e"));
+    layout_fact(r, h, N_("Source of the estimate"), json_object_get(a, "expected_source"));
+    layout_fact(r, h, N_("Registered"), json_object_get(a, "registered_on"));
     fact_list(r, h, N_("Methodologies"), json_object_get(a, "methodologies"));
     fact_list(r, h, N_("Host participants"), json_object_get(a, "host_participants"));
     fact_list(r, h, N_("Partner participants"), json_object_get(a, "partner_participants"));

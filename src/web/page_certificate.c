@@ -34,30 +34,22 @@ static void certificate_facts(const web_request_t *r, html_t *h, const json_t *c
     const char *type = json_string_value(json_object_get(c, "type"));
     const char *purpose = json_string_value(json_object_get(c, "purpose"));
     const char *entity = json_string_value(json_object_get(c, "using_entity"));
-    html_raw(h, "<dl class=\"facts\"><dt>");
-    html_text(h, T(r, "Quantity"));
-    html_raw(h, "</dt><dd><b>");
-    html_int(h, json_integer_value(json_object_get(c, "quantity")));
-    html_raw(h, " tCO2e</b></dd><dt>");
-    html_text(h, T(r, "Date"));
-    html_raw(h, "</dt><dd>");
-    html_text(h, json_string_value(json_object_get(c, "date")));
-    html_raw(h, "</dd><dt>");
-    html_text(h, T(r, "Beneficiary"));
-    html_raw(h, "</dt><dd>");
-    html_text(h, entity ? entity : json_string_value(json_object_get(c, "holder")));
-    html_raw(h, "</dd><dt>");
-    html_text(h, T(r, "Purpose"));
-    html_raw(h, "</dt><dd>");
-    if (purpose)
-        html_text(h, purpose);
-    else
-        html_text(
-            h, T(r, strcmp(type, "retire") == 0 ? N_("Voluntary retirement") : N_("Cancellation")));
-    html_raw(h, "</dd><dt>");
-    html_text(h, T(r, "Transaction"));
-    html_rawf(h, "</dt><dd>%lld</dd></dl>",
-              (long long)json_integer_value(json_object_get(c, "id")));
+    char quantity[40], transaction[24];
+    snprintf(quantity, sizeof quantity, "%lld tCO2e",
+             (long long)json_integer_value(json_object_get(c, "quantity")));
+    snprintf(transaction, sizeof transaction, "%lld",
+             (long long)json_integer_value(json_object_get(c, "id")));
+    html_raw(h, "<dl class=\"facts\">");
+    layout_fact_text(r, h, N_("Quantity"), quantity);
+    layout_fact(r, h, N_("Date"), json_object_get(c, "date"));
+    layout_fact_text(r, h, N_("Beneficiary"),
+                     entity ? entity : json_string_value(json_object_get(c, "holder")));
+    layout_fact_text(r, h, N_("Purpose"),
+                     purpose ? purpose
+                             : T(r, strcmp(type, "retire") == 0 ? N_("Voluntary retirement")
+                                                                : N_("Cancellation")));
+    layout_fact_text(r, h, N_("Transaction"), transaction);
+    html_raw(h, "</dl>");
 }
 
 static void certificate_blocks(const web_request_t *r, html_t *h, const json_t *c)

@@ -182,26 +182,20 @@ void page_ndc(web_request_t *r, web_page_t *page)
         layout_end(r, page);
         return;
     }
-    html_raw(h, "<dl class=\"facts\"><dt>");
-    html_text(h, T(r, "Accounting method"));
-    html_raw(h, "</dt><dd>");
-    html_text(h, T(r, json_string_value(json_object_get(balance, "method"))));
-    html_raw(h, "</dd><dt>");
-    html_text(h, T(r, "Target year"));
-    html_rawf(h, "</dt><dd>%lld</dd><dt>",
-              (long long)json_integer_value(json_object_get(balance, "target_year")));
-    html_text(h, T(r, "Unconditional target level (tCO2e)"));
-    html_raw(h, "</dt><dd>");
-    html_int(h, json_integer_value(json_object_get(balance, "target_level_tco2e")));
-    html_raw(h, "</dd><dt>");
-    html_text(h, T(r, "Conditional target level (tCO2e)"));
-    html_raw(h, "</dt><dd>");
-    html_int(h, json_integer_value(json_object_get(balance, "conditional_level_tco2e")));
-    html_raw(h, "</dd><dt>");
-    html_text(h, T(r, "Net first transfers and uses (tCO2e)"));
-    html_raw(h, "</dt><dd>");
-    html_int(h, json_integer_value(json_object_get(balance, "net_total_tco2e")));
-    html_raw(h, "</dd></dl>");
+    char year[16];
+    snprintf(year, sizeof year, "%lld",
+             (long long)json_integer_value(json_object_get(balance, "target_year")));
+    html_raw(h, "<dl class=\"facts\">");
+    layout_fact_text(r, h, N_("Accounting method"),
+                     T(r, json_string_value(json_object_get(balance, "method"))));
+    layout_fact_text(r, h, N_("Target year"), year);
+    layout_fact(r, h, N_("Unconditional target level (tCO2e)"),
+                json_object_get(balance, "target_level_tco2e"));
+    layout_fact(r, h, N_("Conditional target level (tCO2e)"),
+                json_object_get(balance, "conditional_level_tco2e"));
+    layout_fact(r, h, N_("Net first transfers and uses (tCO2e)"),
+                json_object_get(balance, "net_total_tco2e"));
+    html_raw(h, "</dl>");
     ndc_chart(r, h, balance);
     ndc_table(r, h, balance);
     layout_end(r, page);

@@ -31,16 +31,65 @@ static void decision_buttons(const web_request_t *r, html_t *h, const char *base
     html_raw(h, "</td>");
 }
 
+/* The heading row of a queue's table (headings translated). */
+static void queue_table_open(const web_request_t *r, html_t *h, const char *caption,
+                             const char *const *headings, size_t count)
+{
+    html_raw(h, "<div class=\"scroll\"><table><caption>");
+    html_text(h, T(r, caption));
+    html_raw(h, "</caption><thead><tr>");
+    for (size_t k = 0; k < count; k++) {
+        html_raw(h, "<th scope=\"col\">");
+        html_text(h, T(r, headings[k]));
+        html_raw(h, "</th>");
+    }
+    html_raw(h, "</tr></thead><tbody>");
+}
+
+/* A queue page's start: title, what the queue is, its CSV link, or the empty message. Returns
+ * whether there are items to list. */
+static int queue_page_begin(const web_request_t *r, web_page_t *page, const char *title,
+                            const char *intro, const char *csv_path, const char *empty,
+                            size_t item_count)
+{
+    layout_begin(r, page, T(r, title));
+    html_t *h = &page->body;
+    html_raw(h, "<p>");
+    html_text(h, T(r, intro));
+    html_raw(h, "</p>");
+    web_table_csv_link(r, h, csv_path);
+    if (item_count > 0) return 1;
+    html_raw(h, "<p class=\"empty\">");
+    html_text(h, T(r, empty));
+    html_raw(h, "</p>");
+    return 0;
+}
+
+/* After a decision: to the queue with the fixed notice, or the queue drawn again with the reason
+ * the API gave (and its status). */
+static void answer_decision(web_request_t *r, web_page_t *page, json_t *answer, unsigned status,
+                            const char *location, web_page_fn queue)
+{
+    if (status == 200 || status == 201) {
+        web_redirect(page, location);
+    } else {
+        web_keep_error(r, answer);
+        r->method = "GET";
+        queue(r, page);
+        page->status = status;
+    }
+}
+
 static void approvals_table(const json_t *items, web_table_t *t)
 {
     web_table_init(t);
-    web_table_column(t, N_(N_("Approval")), 1);
+    web_table_column(t, N_("Approval"), 1);
     web_table_column(t, N_("Type"), 0);
-    web_table_column(t, N_(N_("From")), 1);
-    web_table_column(t, N_(N_("To")), 1);
-    web_table_column(t, N_(N_("Quantity (tCO2e)")), 1);
+    web_table_column(t, N_("From"), 1);
+    web_table_column(t, N_("To"), 1);
+    web_table_column(t, N_("Quantity (tCO2e)"), 1);
     web_table_column(t, N_("Holder"), 0);
-    web_table_column(t, N_(N_("Requested at")), 0);
+    web_table_column(t, N_("Requested at"), 0);
     size_t i;
     json_t *a;
     json_array_foreach(items, i, a)
@@ -51,6 +100,34 @@ static void approvals_table(const json_t *items, web_table_t *t)
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
             web_cell_json(t, json_object_get(a, keys[k]));
     }
+}
+
+static void approvals_html(const web_request_t *r, html_t *h, const json_t *items)
+{
+    static const char *const headings[] = {N_("Approval"),     N_("From"),
+                                           N_("To"),           N_("Quantity (tCO2e)"),
+                                           N_("Requested at"), N_("Decision")};
+    queue_table_open(r, h, N_("Transfers awaiting approval"), headings, 6);
+    size_t i;
+    json_t *a;
+    json_array_foreach(items, i, a)
+    {
+        long long id = (long long)json_integer_value(json_object_get(a, "id"));
+        html_rawf(h,
+                  "<tr><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+                  "<td class=\"n\">%lld</td><td class=\"n\">",
+                  id, (long long)json_integer_value(json_object_get(a, "from")),
+                  (long long)json_integer_value(json_object_get(a, "to")));
+        html_int(h, json_integer_value(json_object_get(a, "quantity")));
+        html_raw(h, "</td><td>");
+        html_text(h, text_of(a, "created_at"));
+        html_raw(h, "</td>");
+        static const char *const actions[][2] = {{"approve", N_("Approve")},
+                                                 {"reject", N_("Reject")}};
+        decision_buttons(r, h, "approvals", id, actions, 2);
+        html_raw(h, "</tr>");
+    }
+    html_raw(h, "</tbody></table></div>");
 }
 
 void page_approvals(web_request_t *r, web_page_t *page)
@@ -73,51 +150,13 @@ void page_approvals(web_request_t *r, web_page_t *page)
         return;
     }
     web_table_release(&t);
-    layout_begin(r, page, T(r, "Transfers awaiting approval"));
-    html_t *h = &page->body;
-    html_raw(h, "<p>");
-    html_text(h, T(r, "A transfer above the four-eyes threshold moves only when a second person "
-                      "of the same account holder approves it. You cannot approve your own."));
-    html_raw(h, "</p>");
-    web_table_csv_link(r, h, "/approvals.csv");
-    if (json_array_size(items) == 0) {
-        html_raw(h, "<p class=\"empty\">");
-        html_text(h, T(r, "Nothing is waiting for approval."));
-        html_raw(h, "</p>");
-    } else {
-        html_raw(h, "<div class=\"scroll\"><table><caption>");
-        html_text(h, T(r, "Transfers awaiting approval"));
-        html_raw(h, "</caption><thead><tr>");
-        static const char *const headings[] = {N_("Approval"),     N_("From"),
-                                               N_("To"),           N_("Quantity (tCO2e)"),
-                                               N_("Requested at"), N_("Decision")};
-        for (size_t k = 0; k < 6; k++) {
-            html_raw(h, "<th scope=\"col\">");
-            html_text(h, T(r, headings[k]));
-            html_raw(h, "</th>");
-        }
-        html_raw(h, "</tr></thead><tbody>");
-        size_t i;
-        json_t *a;
-        json_array_foreach(items, i, a)
-        {
-            long long id = (long long)json_integer_value(json_object_get(a, "id"));
-            html_rawf(h,
-                      "<tr><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-                      "<td class=\"n\">%lld</td><td class=\"n\">",
-                      id, (long long)json_integer_value(json_object_get(a, "from")),
-                      (long long)json_integer_value(json_object_get(a, "to")));
-            html_int(h, json_integer_value(json_object_get(a, "quantity")));
-            html_raw(h, "</td><td>");
-            html_text(h, text_of(a, "created_at"));
-            html_raw(h, "</td>");
-            static const char *const actions[][2] = {{"approve", N_("Approve")},
-                                                     {"reject", N_("Reject")}};
-            decision_buttons(r, h, "approvals", id, actions, 2);
-            html_raw(h, "</tr>");
-        }
-        html_raw(h, "</tbody></table></div>");
-    }
+    if (queue_page_begin(r, page, N_("Transfers awaiting approval"),
+                         N_("A transfer above the four-eyes threshold moves only when a second "
+                            "person of the same account holder approves it. You cannot approve "
+                            "your own."),
+                         "/approvals.csv", N_("Nothing is waiting for approval."),
+                         json_array_size(items)))
+        approvals_html(r, &page->body, items);
     layout_end(r, page);
     json_decref(answer);
 }
@@ -133,30 +172,23 @@ void page_approval_post(web_request_t *r, web_page_t *page)
     unsigned status;
     json_t *answer = web_call_api(r, approve ? api_approval_approve : api_approval_reject,
                                   r->params[0], NULL, &status);
-    if (status == 200 || status == 201) {
-        char location[96];
-        snprintf(location, sizeof location, "/approvals?done=%s&id=%s",
-                 approve ? "approved" : "rejected", r->params[0]);
-        web_redirect(page, location);
-    } else {
-        web_keep_error(r, answer);
-        r->method = "GET";
-        page_approvals(r, page);
-        page->status = status;
-    }
+    char location[96];
+    snprintf(location, sizeof location, "/approvals?done=%s&id=%s",
+             approve ? "approved" : "rejected", r->params[0]);
+    answer_decision(r, page, answer, status, location, page_approvals);
     json_decref(answer);
 }
 
 static void authorizations_table(const json_t *items, web_table_t *t)
 {
     web_table_init(t);
-    web_table_column(t, N_(N_("Authorization")), 1);
-    web_table_column(t, N_(N_("Activity")), 0);
+    web_table_column(t, N_("Authorization"), 1);
+    web_table_column(t, N_("Activity"), 0);
     web_table_column(t, N_("Approach"), 0);
-    web_table_column(t, N_(N_("Purpose")), 0);
-    web_table_column(t, N_(N_("Quantity (tCO2e)")), 1);
+    web_table_column(t, N_("Purpose"), 0);
+    web_table_column(t, N_("Quantity (tCO2e)"), 1);
     web_table_column(t, N_("Timeframe"), 0);
-    web_table_column(t, N_(N_("Status")), 0);
+    web_table_column(t, N_("Status"), 0);
     web_table_column(t, N_("Rules passed"), 0);
     size_t i;
     json_t *a;
@@ -198,17 +230,9 @@ static void failed_rules(const web_request_t *r, html_t *h, const json_t *a)
 
 static void authorizations_html(const web_request_t *r, html_t *h, const json_t *items)
 {
-    html_raw(h, "<div class=\"scroll\"><table><caption>");
-    html_text(h, T(r, "Authorization requests"));
-    html_raw(h, "</caption><thead><tr>");
     static const char *const headings[] = {N_("Authorization"),    N_("Activity"), N_("Purpose"),
                                            N_("Quantity (tCO2e)"), N_("Status"),   N_("Decision")};
-    for (size_t k = 0; k < 6; k++) {
-        html_raw(h, "<th scope=\"col\">");
-        html_text(h, T(r, headings[k]));
-        html_raw(h, "</th>");
-    }
-    html_raw(h, "</tr></thead><tbody>");
+    queue_table_open(r, h, N_("Authorization requests"), headings, 6);
     size_t i;
     json_t *a;
     json_array_foreach(items, i, a)
@@ -257,20 +281,12 @@ void page_authorizations(web_request_t *r, web_page_t *page)
         json_decref(answer);
         return;
     }
-    layout_begin(r, page, T(r, "Authorization requests"));
-    html_t *h = &page->body;
-    html_raw(h, "<p>");
-    html_text(h, T(r, "Each request was evaluated against every rule of the national "
-                      "authorization framework in force; the authority decides."));
-    html_raw(h, "</p>");
-    web_table_csv_link(r, h, "/authorizations.csv");
-    if (json_array_size(items) == 0) {
-        html_raw(h, "<p class=\"empty\">");
-        html_text(h, T(r, "No authorization requests."));
-        html_raw(h, "</p>");
-    } else {
-        authorizations_html(r, h, items);
-    }
+    if (queue_page_begin(r, page, N_("Authorization requests"),
+                         N_("Each request was evaluated against every rule of the national "
+                            "authorization framework in force; the authority decides."),
+                         "/authorizations.csv", N_("No authorization requests."),
+                         json_array_size(items)))
+        authorizations_html(r, &page->body, items);
     layout_end(r, page);
     json_decref(answer);
 }
@@ -285,15 +301,8 @@ void page_authorization_post(web_request_t *r, web_page_t *page)
     unsigned status;
     json_t *answer = web_call_api(r, api_authorization_decide, r->params[0],
                                   json_pack("{ss}", "decision", action), &status);
-    if (status == 200 || status == 201) {
-        char location[96];
-        snprintf(location, sizeof location, "/authorizations?done=authorized&id=%s", r->params[0]);
-        web_redirect(page, location);
-    } else {
-        web_keep_error(r, answer);
-        r->method = "GET";
-        page_authorizations(r, page);
-        page->status = status;
-    }
+    char location[96];
+    snprintf(location, sizeof location, "/authorizations?done=authorized&id=%s", r->params[0]);
+    answer_decision(r, page, answer, status, location, page_authorizations);
     json_decref(answer);
 }

@@ -99,6 +99,11 @@ void layout_notice(const web_request_t *r, html_t *h);
 void layout_error(const web_request_t *r, web_page_t *page, unsigned status, const char *message);
 /* A short date "YYYY-MM-DD" or an em dash when NULL/empty. */
 void layout_date(html_t *h, const char *date);
+/* One <dt>/<dd> pair of a facts list: the label translated; an integer with thousands separators,
+ * a string, or an em dash for null or "". */
+void layout_fact(const web_request_t *r, html_t *h, const char *label, const json_t *value);
+/* The same for a text value (NULL or "": an em dash). */
+void layout_fact_text(const web_request_t *r, html_t *h, const char *label, const char *text);
 /* Keeps the reason of an API error answer in r->error ("message (check NAME CODE)"). */
 void web_keep_error(web_request_t *r, const json_t *answer);
 
