@@ -165,6 +165,14 @@ async function transferAndApprove(page, base) {
     await page.goto(`${base}/accounts/1`);
     const held = Number((await page.textContent('.card b')).replace(/,/g, ''));
     ok(held === 29, `account 1 holds the 29 host-share units of VN001 (${held})`);
+    await page.fill('#form-transfer input[name=to]', '999');
+    await page.fill('#form-transfer input[name=quantity]', '5');
+    await Promise.all([page.waitForNavigation(), page.click('#form-transfer button')]);
+    const refusal = await page.textContent('.notice.error');
+    ok(/2001/.test(refusal) && /account-not-found/.test(refusal),
+       'a transfer to an unknown account is refused with its check code', refusal);
+    ok(await holdingsTotal(page, base, 1) === 29, '... and moves nothing');
+    await page.goto(`${base}/accounts/1`);
     await page.fill('#form-transfer input[name=to]', '2');
     await page.fill('#form-transfer input[name=quantity]', '20');
     await Promise.all([page.waitForNavigation(), page.click('#form-transfer button')]);
