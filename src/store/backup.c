@@ -21,6 +21,10 @@ static const char pg_dump_magic[5] = {'P', 'G', 'D', 'M', 'P'};
 
 static int fail_with(backup_outcome_t *outcome, a6_check_t check, const char *field,
                      db_error_t *err, const char *format, va_list args)
+    __attribute__((format(printf, 5, 0)));
+
+static int fail_with(backup_outcome_t *outcome, a6_check_t check, const char *field,
+                     db_error_t *err, const char *format, va_list args)
 {
     outcome->field = field;
     outcome->check = check;
