@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "durability.h"
 
 #define DB_CACHE_SLOTS 256 /* power of two; more distinct statements than any module uses */
 
@@ -14,11 +15,17 @@ struct db_stmt {
     db_t *db;
     const char *sql; /* cache key: the address of the caller's SQL literal */
     void *statement;
+    bool stepping; /* stepped since its last reset: its snapshot is taken */
 };
 
 struct db {
     const db_driver_t *driver;
     void *handle;
+    /* A SQLite reader's file: after taking a snapshot it waits for the commits the snapshot
+     * may hold to be durable (durability.h). Not valid for writers and PostgreSQL. */
+    durability_key_t file;
+    bool in_transaction;   /* between db_begin and db_commit or db_rollback */
+    bool snapshot_durable; /* this transaction's snapshot was checked */
     db_stmt_t cache[DB_CACHE_SLOTS];
 };
 
@@ -52,6 +59,7 @@ int db_open(const char *location, db_open_mode_t mode, db_t **out, db_error_t *e
         free(db);
         return rc;
     }
+    if (driver == &db_sqlite_driver && mode == DB_OPEN_READ) db->file = durability_key_of(location);
     *out = db;
     return 0;
 }
@@ -82,6 +90,7 @@ db_stmt_t *db_prepare(db_t *db, const char *sql, db_error_t *err)
         db_stmt_t *entry = &db->cache[(slot + probe) & (DB_CACHE_SLOTS - 1)];
         if (entry->sql == sql) {
             db->driver->reset(entry->statement);
+            entry->stepping = false;
             return entry;
         }
         if (entry->sql == NULL) {
@@ -157,7 +166,17 @@ int db_bind_null(db_stmt_t *stmt, int index)
 
 int db_step(db_stmt_t *stmt, db_error_t *err)
 {
-    return stmt->db->driver->step(stmt->db->handle, stmt->statement, err);
+    db_t *db = stmt->db;
+    bool first = !stmt->stepping;
+    int rc = db->driver->step(db->handle, stmt->statement, err);
+    stmt->stepping = rc == DB_ROW;
+    /* The first step took the snapshot (of the statement, or of the transaction when it is the
+     * transaction's first): nothing it read reaches the caller before it is durable. */
+    if (first && db->file.valid && !db->snapshot_durable) {
+        durability_wait_visible(db->file);
+        db->snapshot_durable = db->in_transaction;
+    }
+    return rc;
 }
 
 int64_t db_column_int64(db_stmt_t *stmt, int column)
@@ -179,6 +198,7 @@ bool db_column_is_null(db_stmt_t *stmt, int column)
 void db_reset(db_stmt_t *stmt)
 {
     stmt->db->driver->reset(stmt->statement);
+    stmt->stepping = false;
 }
 
 int db_step_done(db_stmt_t *stmt, db_error_t *err)
@@ -226,14 +246,27 @@ static const char savepoint_sql[] = "SAVEPOINT command";
 static const char release_sql[] = "RELEASE SAVEPOINT command";
 static const char rollback_to_sql[] = "ROLLBACK TO SAVEPOINT command";
 
+/* Marks the end of a transaction: the next one takes (and checks) a new snapshot. */
+static int transaction_ended(db_t *db, int rc)
+{
+    db->in_transaction = false;
+    db->snapshot_durable = false;
+    return rc;
+}
+
 int db_begin(db_t *db, db_error_t *err)
 {
-    return run_cached(db, db->driver->begin_sql, err);
+    int rc = run_cached(db, db->driver->begin_sql, err);
+    db->in_transaction = rc >= 0;
+    db->snapshot_durable = false;
+    return rc;
 }
 
 int db_begin_write(db_t *db, db_error_t *err)
 {
     int rc = run_cached(db, db->driver->begin_write_sql, err);
+    db->in_transaction = rc >= 0;
+    db->snapshot_durable = false;
     if (rc < 0 || !db->driver->write_lock_sql) return rc;
     rc = run_cached(db, db->driver->write_lock_sql, err);
     if (rc < 0) {
@@ -245,12 +278,12 @@ int db_begin_write(db_t *db, db_error_t *err)
 
 int db_commit(db_t *db, db_error_t *err)
 {
-    return run_cached(db, commit_sql, err);
+    return transaction_ended(db, run_cached(db, commit_sql, err));
 }
 
 int db_rollback(db_t *db, db_error_t *err)
 {
-    return run_cached(db, rollback_sql, err);
+    return transaction_ended(db, run_cached(db, rollback_sql, err));
 }
 
 int db_savepoint(db_t *db, db_error_t *err)
@@ -271,6 +304,11 @@ int db_savepoint_rollback(db_t *db, db_error_t *err)
 int db_tune_writer(db_t *db, db_error_t *err)
 {
     return db->driver->tune_writer ? db->driver->tune_writer(db->handle, err) : 0;
+}
+
+const char *db_log_path(db_t *db)
+{
+    return db->driver->log_path ? db->driver->log_path(db->handle) : NULL;
 }
 
 int db_checkpoint(db_t *db, db_error_t *err)

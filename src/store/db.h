@@ -95,6 +95,10 @@ int db_tune_writer(db_t *db, db_error_t *err);
 /* Copies committed log pages into the database without blocking the writer (no-op where the
  * driver has no such log). */
 int db_checkpoint(db_t *db, db_error_t *err);
+/* The file a writer tuned by db_tune_writer must fsync itself after each commit before calling
+ * it durable (SQLite's write-ahead log: the writer commits with synchronous=NORMAL), or NULL
+ * when a commit is durable when it returns (PostgreSQL). */
+const char *db_log_path(db_t *db);
 
 /* Rows inserted, updated or deleted through this connection since it was opened (triggers
  * included), or -1 when the driver cannot tell. Equal before and after some work means that work

@@ -23,6 +23,7 @@ typedef struct db_driver {
     void (*reset)(void *statement);
     int (*tune_writer)(void *handle, db_error_t *err);
     int (*checkpoint)(void *handle, db_error_t *err);
+    const char *(*log_path)(void *handle);  /* see db_log_path; NULL: commits are durable */
     int64_t (*total_changes)(void *handle); /* rows changed so far; NULL when not known */
     const char *begin_sql;                  /* a transaction that reads one consistent snapshot */
     const char *begin_write_sql;            /* a transaction that takes the write lock at once */

@@ -1,7 +1,12 @@
 /* writer.c: the single writer thread with group commit. A request is answered only after the
- * transaction holding it has committed; a rejected or failed request leaves no trace. */
+ * transaction holding it has committed and is durable; a rejected or failed request leaves no
+ * trace. With SQLite the commit writes the log without an fsync and the syncer thread fsyncs it
+ * while the writer applies the next batch (one batch at most waits for its fsync); readers of
+ * this process do not see a batch before then (durability.h). */
 #include "writer.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
@@ -9,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "durability.h"
 #include "ledger_store.h"
 
 /* One queued operation, living on the submitting thread's stack until it is answered. */
@@ -46,6 +53,17 @@ struct writer {
     size_t queued;
     int stopping;
     writer_stats_t stats;
+    /* The syncer: makes each committed batch durable, then answers its callers. */
+    pthread_t syncer_thread;
+    pthread_cond_t syncer_wake; /* a batch was handed over, or stopping */
+    pthread_cond_t synced;      /* durable_batches advanced */
+    writer_item_t *sync_batch;  /* committed, waiting for its fsync and answers */
+    uint64_t committed_batches;
+    uint64_t durable_batches;
+    int syncer_stopping;
+    int log_fd;              /* the log to fsync after each commit, or -1 (db_log_path) */
+    durability_gate_t *gate; /* keeps this process's readers from undurable batches */
+    db_error_t log_error;    /* set once an fsync failed: every later batch is refused */
 };
 
 /* Applies one operation in its own savepoint; rolls the savepoint and the state back unless it
@@ -154,45 +172,10 @@ static int state_current(writer_t *w, db_error_t *err)
     return 0;
 }
 
-/* Runs one batch: begin, each request in a savepoint (runs of replayable ones in one, see
- * apply_run), commit; then answers every caller. */
-static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
+/* Counts the batch's outcomes, then wakes (or calls back) each caller. */
+static void answer_batch(writer_t *w, writer_item_t *batch)
 {
-    uint64_t started_ns = monotonic_ns();
-    db_error_t err = {0};
-    clock_now_iso(w->state.now);
-    int ok = db_begin_write(w->db, &err) == 0 && state_current(w, &err) == 0;
-    ledger_state_t before_batch = w->state;
-    for (writer_item_t *item = batch, *end; ok && item; item = end) {
-        for (end = item; end && end->replayable;)
-            end = end->next;
-        if (end != item) { /* a run of replayable items */
-            ok = apply_run(w, item, end) == 0;
-        } else {
-            ok = apply_one(w, item) == 0;
-            end = item->next;
-        }
-    }
-    uint64_t applied_ns = monotonic_ns();
-    if (ok && db_commit(w->db, &err) < 0) ok = 0;
-    uint64_t committed_ns = monotonic_ns();
-    if (ok) __atomic_add_fetch(&w->commits, 1, __ATOMIC_RELAXED);
-    if (!ok) {
-        db_error_t ignored;
-        db_rollback(w->db, &ignored);
-        if (err.code == 0) db_error_set(&err, DB_ERROR, "transaction failed");
-        w->state = before_batch;
-        ledger_account_cache_clear(&w->accounts);
-        for (writer_item_t *item = batch; item; item = item->next) {
-            item->error = err;
-            item->outcome = err.code < 0 ? err.code : DB_ERROR;
-        }
-    }
     pthread_mutex_lock(&w->lock);
-    w->stats.batches++;
-    w->stats.batch_size_last = count;
-    w->stats.apply_ns += applied_ns - started_ns;
-    w->stats.commit_ns += committed_ns - applied_ns;
     for (writer_item_t *item = batch; item; item = item->next) {
         w->stats.requests++;
         if (item->outcome < 0)
@@ -212,6 +195,124 @@ static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
             sem_post(&item->done);
         }
     }
+}
+
+static void fail_batch(writer_item_t *batch, const db_error_t *err)
+{
+    for (writer_item_t *item = batch; item; item = item->next) {
+        item->error = *err;
+        item->outcome = err->code < 0 ? err->code : DB_ERROR;
+    }
+}
+
+/* Waits until every committed batch is durable; false when an fsync failed. Called with the
+ * lock held. */
+static bool wait_synced(writer_t *w)
+{
+    while (w->durable_batches < w->committed_batches && w->log_error.code == 0)
+        pthread_cond_wait(&w->synced, &w->lock);
+    return w->log_error.code == 0;
+}
+
+/* Commits the applied batch once the previous one is durable, and hands it to the syncer. */
+static bool commit_batch(writer_t *w, writer_item_t *batch, db_error_t *err)
+{
+    pthread_mutex_lock(&w->lock);
+    bool usable = wait_synced(w);
+    if (!usable) *err = w->log_error;
+    uint64_t number = w->committed_batches + 1;
+    pthread_mutex_unlock(&w->lock);
+    if (!usable) return false;
+    durability_committing(w->gate, number);
+    bool ok = db_commit(w->db, err) == 0;
+    pthread_mutex_lock(&w->lock);
+    w->committed_batches = number;
+    if (ok) {
+        w->sync_batch = batch;
+        pthread_cond_signal(&w->syncer_wake);
+    } else {
+        w->durable_batches = number; /* nothing of it is visible: nothing to wait for */
+    }
+    pthread_mutex_unlock(&w->lock);
+    if (!ok) durability_reached(w->gate, number);
+    return ok;
+}
+
+/* Runs one batch: begin, each request in a savepoint (runs of replayable ones in one, see
+ * apply_run), commit; the syncer answers once it is durable. A failed batch is answered here. */
+static void process_batch(writer_t *w, writer_item_t *batch, size_t count)
+{
+    uint64_t started_ns = monotonic_ns();
+    db_error_t err = {0};
+    clock_now_iso(w->state.now);
+    int ok = db_begin_write(w->db, &err) == 0 && state_current(w, &err) == 0;
+    ledger_state_t before_batch = w->state;
+    for (writer_item_t *item = batch, *end; ok && item; item = end) {
+        for (end = item; end && end->replayable;)
+            end = end->next;
+        if (end != item) { /* a run of replayable items */
+            ok = apply_run(w, item, end) == 0;
+        } else {
+            ok = apply_one(w, item) == 0;
+            end = item->next;
+        }
+    }
+    uint64_t applied_ns = monotonic_ns();
+    if (ok) ok = commit_batch(w, batch, &err);
+    uint64_t committed_ns = monotonic_ns();
+    if (ok) __atomic_add_fetch(&w->commits, 1, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&w->lock);
+    w->stats.batches++;
+    w->stats.batch_size_last = count;
+    w->stats.apply_ns += applied_ns - started_ns;
+    w->stats.commit_ns += committed_ns - applied_ns;
+    pthread_mutex_unlock(&w->lock);
+    if (!ok) {
+        db_error_t ignored;
+        db_rollback(w->db, &ignored);
+        if (err.code == 0) db_error_set(&err, DB_ERROR, "transaction failed");
+        w->state = before_batch;
+        ledger_account_cache_clear(&w->accounts);
+        fail_batch(batch, &err);
+        answer_batch(w, batch);
+    }
+}
+
+/* The syncer thread: fsyncs the log for each committed batch (the writer applies the next one
+ * meanwhile), marks it durable, then answers its callers. A failed fsync leaves the log's state
+ * unknown: the batch's callers get the error and the writer refuses every later batch. */
+static void *syncer_main(void *arg)
+{
+    writer_t *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->sync_batch && !w->syncer_stopping)
+            pthread_cond_wait(&w->syncer_wake, &w->lock);
+        writer_item_t *batch = w->sync_batch;
+        if (!batch) break;
+        w->sync_batch = NULL;
+        uint64_t number = w->committed_batches;
+        pthread_mutex_unlock(&w->lock);
+        db_error_t err = {0};
+        if (w->log_fd >= 0 && fdatasync(w->log_fd) != 0)
+            db_error_set(&err, DB_ERROR, "cannot make the log durable: %s", strerror(errno));
+        pthread_mutex_lock(&w->lock);
+        if (err.code == 0) {
+            w->durable_batches = number;
+        } else if (w->log_error.code == 0) {
+            w->log_error = err;
+        }
+        pthread_cond_broadcast(&w->synced);
+        pthread_mutex_unlock(&w->lock);
+        /* After a failed fsync the batch may or may not survive a crash; readers are let go
+         * rather than blocked for good, and nothing more is committed. */
+        durability_reached(w->gate, number);
+        if (err.code != 0) fail_batch(batch, &err);
+        answer_batch(w, batch);
+        pthread_mutex_lock(&w->lock);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
 }
 
 static void *writer_main(void *arg)
@@ -269,6 +370,24 @@ static void *checkpoint_main(void *arg)
     return NULL;
 }
 
+/* The log to fsync after each commit, and the gate that hides undurable commits from this
+ * process's readers; neither when a commit is durable on its own (PostgreSQL). */
+static int durability_open(writer_t *w, const char *location, db_error_t *err)
+{
+    w->log_fd = -1;
+    const char *log = db_log_path(w->db);
+    if (!log) return 0;
+    w->log_fd = open(log, O_RDONLY | O_CLOEXEC);
+    if (w->log_fd < 0)
+        return db_error_set(err, DB_ERROR, "cannot open the log %s: %s", log, strerror(errno));
+    w->gate = durability_gate_claim(durability_key_of(location));
+    if (!w->gate) {
+        close(w->log_fd);
+        return db_error_set(err, DB_ERROR, "cannot register the writer of %s", location);
+    }
+    return 0;
+}
+
 int writer_start(const char *location, const writer_config_t *config, writer_t **out,
                  db_error_t *err)
 {
@@ -277,8 +396,9 @@ int writer_start(const char *location, const writer_config_t *config, writer_t *
     w->batch_max = config && config->batch_max ? config->batch_max : WRITER_BATCH_MAX_DEFAULT;
     int rc = ledger_store_open(location, &w->db, err);
     if (rc == 0 && (rc = db_open(location, DB_OPEN_EXISTING, &w->checkpoint_db, err)) == 0 &&
-        (rc = db_tune_writer(w->db, err)) == 0 &&
-        (rc = ledger_state_load(w->db, &w->state, err)) < 0)
+        ((rc = db_tune_writer(w->db, err)) < 0 ||
+         (rc = ledger_state_load(w->db, &w->state, err)) < 0 ||
+         (rc = durability_open(w, location, err)) < 0))
         db_close(w->checkpoint_db);
     w->state.accounts = &w->accounts;
     if (rc < 0) {
@@ -289,13 +409,20 @@ int writer_start(const char *location, const writer_config_t *config, writer_t *
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->checkpoint_wake, NULL);
+    pthread_cond_init(&w->syncer_wake, NULL);
+    pthread_cond_init(&w->synced, NULL);
+    if (pthread_create(&w->syncer_thread, NULL, syncer_main, w) != 0) {
+        w->syncer_thread = 0;
+        writer_stop(w);
+        return db_error_set(err, DB_ERROR, "cannot start the syncer thread");
+    }
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-        db_close(w->checkpoint_db);
-        db_close(w->db);
-        free(w);
+        w->thread = 0;
+        writer_stop(w);
         return db_error_set(err, DB_ERROR, "cannot start the writer thread");
     }
     if (pthread_create(&w->checkpoint_thread, NULL, checkpoint_main, w) != 0) {
+        w->checkpoint_thread = 0;
         writer_stop(w);
         return db_error_set(err, DB_ERROR, "cannot start the checkpoint thread");
     }
@@ -434,12 +561,22 @@ void writer_stop(writer_t *w)
     pthread_cond_signal(&w->wake);
     pthread_cond_signal(&w->checkpoint_wake);
     pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
+    if (w->thread) pthread_join(w->thread, NULL);
     if (w->checkpoint_thread) pthread_join(w->checkpoint_thread, NULL);
+    /* The writer has handed over its last batch: the syncer makes it durable and answers it. */
+    pthread_mutex_lock(&w->lock);
+    w->syncer_stopping = 1;
+    pthread_cond_signal(&w->syncer_wake);
+    pthread_mutex_unlock(&w->lock);
+    if (w->syncer_thread) pthread_join(w->syncer_thread, NULL);
+    durability_gate_release(w->gate);
+    if (w->log_fd >= 0) close(w->log_fd);
     db_close(w->checkpoint_db);
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->wake);
     pthread_cond_destroy(&w->checkpoint_wake);
+    pthread_cond_destroy(&w->syncer_wake);
+    pthread_cond_destroy(&w->synced);
     db_close(w->db);
     ledger_account_cache_release(&w->accounts);
     free(w);
