@@ -60,8 +60,9 @@ static int word_char(char c)
     return isalnum((unsigned char)c) || c == '_';
 }
 
-/* The SQL adapted to PostgreSQL: ? -> $n and the word INTEGER -> BIGINT, outside string
- * literals and quoted names. Returns malloc'ed text and the parameter count, NULL when out of
+/* The SQL adapted to PostgreSQL: ? -> $n, the word INTEGER -> BIGINT, and SQLite's table option
+ * " WITHOUT ROWID" dropped (a PostgreSQL table has no rowid), outside string literals and quoted
+ * names. Returns malloc'ed text and the parameter count, NULL when out of
  * memory. */
 static char *adapt_sql(const char *sql, int *param_count)
 {
@@ -84,6 +85,8 @@ static char *adapt_sql(const char *sql, int *param_count)
                    !word_char(sql[i + 7])) {
             p = append(p, "BIGINT", 6);
             i += 6;
+        } else if (strncasecmp(sql + i, " WITHOUT ROWID", 14) == 0 && !word_char(sql[i + 14])) {
+            i += 13;
         } else {
             *p++ = c;
         }

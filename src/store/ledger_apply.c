@@ -226,18 +226,28 @@ static int block_insert(db_t *db, const ledger_block_t *b, db_error_t *err)
 
 /* Rewrites a stored block. Only the columns that changed are set, so that the indexes and the
  * foreign key on the holder are touched only when they must be. */
-static int block_update(db_t *db, const ledger_block_t *b, int holder_changed, db_error_t *err)
+/* Stores a block's new holder and range. Only the columns that changed are set: SQLite rewrites
+ * the entries of every index whose columns the statement sets, changed or not, and a transfer
+ * usually moves one end of two blocks. was is the row as stored. */
+static int block_update(db_t *db, const ledger_block_t *b, const ledger_block_t *was,
+                        db_error_t *err)
 {
     static const char move_sql[] =
         "UPDATE blocks SET account_id = ?, first_serial = ?, last_serial = ? WHERE id = ?";
     static const char range_sql[] =
         "UPDATE blocks SET first_serial = ?, last_serial = ? WHERE id = ?";
-    db_stmt_t *stmt = db_prepare(db, holder_changed ? move_sql : range_sql, err);
+    static const char first_sql[] = "UPDATE blocks SET first_serial = ? WHERE id = ?";
+    static const char last_sql[] = "UPDATE blocks SET last_serial = ? WHERE id = ?";
+    bool holder = b->account_id != was->account_id, first = b->first != was->first,
+         last = b->last != was->last;
+    const char *sql = holder ? move_sql : first && last ? range_sql : first ? first_sql : last_sql;
+    if (!holder && !first && !last) return 0;
+    db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     int column = 1;
-    if (holder_changed) db_bind_int64(stmt, column++, b->account_id);
-    db_bind_int64(stmt, column++, b->first);
-    db_bind_int64(stmt, column++, b->last);
+    if (holder) db_bind_int64(stmt, column++, b->account_id);
+    if (holder || first) db_bind_int64(stmt, column++, b->first);
+    if (holder || last) db_bind_int64(stmt, column++, b->last);
     db_bind_int64(stmt, column, b->id);
     return db_step_done(stmt, err);
 }
@@ -281,8 +291,9 @@ static int block_neighbour(db_t *db, int by_last, int64_t serial, ledger_block_t
 /* Stores `moved` (already carved, account set to the destination) merged with its neighbours.
  * moved->id is its existing row when the whole block moved, else 0. A side whose neighbour is
  * known not to merge (the rest of the source block, held by another account) is not looked up. */
-static int block_place_merged(db_t *db, ledger_state_t *state, ledger_block_t moved,
-                              bool look_before, bool look_after, db_error_t *err)
+static int block_place_merged(db_t *db, ledger_state_t *state, const ledger_block_t *held,
+                              ledger_block_t moved, bool look_before, bool look_after,
+                              db_error_t *err)
 {
     ledger_block_t before, after;
     int has_before = 0, has_after = 0, rc;
@@ -308,7 +319,8 @@ static int block_place_merged(db_t *db, ledger_state_t *state, ledger_block_t mo
         else if ((rc = block_delete(db, after.id, err)) < 0)
             return rc;
     }
-    if (kept.id) return block_update(db, &kept, kept.id == moved.id, err);
+    if (kept.id && kept.id == moved.id) return block_update(db, &kept, held, err);
+    if (kept.id) return block_update(db, &kept, has_before ? &before : &after, err);
     kept.id = state->next_block_id++;
     return block_insert(db, &kept, err);
 }
@@ -324,10 +336,10 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
         return db_error_set(err, DB_ERROR, "internal: carve outside held block %lld",
                             (long long)held->id);
     int rc;
-    if (has_before && (rc = block_update(db, &before, 0, err)) < 0) return rc;
+    if (has_before && (rc = block_update(db, &before, held, err)) < 0) return rc;
     if (has_after) {
         if (!has_before)
-            rc = block_update(db, &after, 0, err);
+            rc = block_update(db, &after, held, err);
         else {
             after.id = state->next_block_id++;
             rc = block_insert(db, &after, err);
@@ -337,7 +349,7 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
     /* A remainder left beside the moved part is the source's, and merges only with its own. */
     bool same_holder = held->account_id == to;
     moved.account_id = to;
-    return block_place_merged(db, state, moved, !has_before || same_holder,
+    return block_place_merged(db, state, held, moved, !has_before || same_holder,
                               !has_after || same_holder, err);
 }
 
