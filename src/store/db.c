@@ -320,3 +320,8 @@ int64_t db_total_changes(db_t *db)
 {
     return db->driver->total_changes ? db->driver->total_changes(db->handle) : -1;
 }
+
+int db_flush(db_t *db, db_error_t *err)
+{
+    return db->driver->flush ? db->driver->flush(db->handle, err) : 0;
+}

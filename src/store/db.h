@@ -104,6 +104,10 @@ const char *db_log_path(db_t *db);
  * included), or -1 when the driver cannot tell. Equal before and after some work means that work
  * changed nothing. */
 int64_t db_total_changes(db_t *db);
+/* Waits for the writes sent without waiting (PostgreSQL's writer pipelines them: a write's
+ * db_step returns before the server ran it) and returns the first one's failure, if any. A
+ * later statement reports such a failure too. 0 at once where nothing is deferred. */
+int db_flush(db_t *db, db_error_t *err);
 
 /* Formats an error message into err (printf-style) and returns code. */
 int db_error_set(db_error_t *err, int code, const char *format, ...)

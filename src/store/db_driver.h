@@ -23,13 +23,14 @@ typedef struct db_driver {
     void (*reset)(void *statement);
     int (*tune_writer)(void *handle, db_error_t *err);
     int (*checkpoint)(void *handle, db_error_t *err);
-    const char *(*log_path)(void *handle);  /* see db_log_path; NULL: commits are durable */
-    int64_t (*total_changes)(void *handle); /* rows changed so far; NULL when not known */
-    const char *begin_sql;                  /* a transaction that reads one consistent snapshot */
-    const char *begin_write_sql;            /* a transaction that takes the write lock at once */
-    const char *write_lock_sql; /* run right after begin_write_sql (NULL: none needed) */
-    const char *tables_sql;     /* the registry's tables, one per row, in creation order */
-    const char *references_sql; /* (table, table it refers to) for every foreign key */
+    const char *(*log_path)(void *handle);       /* see db_log_path; NULL: commits are durable */
+    int64_t (*total_changes)(void *handle);      /* rows changed so far; NULL when not known */
+    int (*flush)(void *handle, db_error_t *err); /* see db_flush; NULL: nothing is deferred */
+    const char *begin_sql;       /* a transaction that reads one consistent snapshot */
+    const char *begin_write_sql; /* a transaction that takes the write lock at once */
+    const char *write_lock_sql;  /* run right after begin_write_sql (NULL: none needed) */
+    const char *tables_sql;      /* the registry's tables, one per row, in creation order */
+    const char *references_sql;  /* (table, table it refers to) for every foreign key */
 } db_driver_t;
 
 extern const db_driver_t db_sqlite_driver;

@@ -2,7 +2,13 @@
  * SQLite is adapted here: `?` placeholders become $1..$n, INTEGER columns and casts become BIGINT
  * (quantities and serials are 64-bit), parameters travel as text and the server infers their
  * types. Writers serialise on one advisory lock taken with their transaction (the single writer,
- * and a CLI command while the server runs); readers see one snapshot per transaction. */
+ * and a CLI command while the server runs); readers see one snapshot per transaction.
+ *
+ * The single writer's connection sends its INSERT, UPDATE and DELETE statements in libpq's
+ * pipeline mode without waiting for them: they travel with the next statement that must answer
+ * (a SELECT, a savepoint, the commit) or with db_flush, in one round trip. A failed write is
+ * reported by that later statement or flush; the writer then replays the requests involved one
+ * by one, flushing after each, so the failure reaches the request that caused it (writer.c). */
 #include <ctype.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -13,12 +19,15 @@
 #include "db_driver.h"
 
 #define PG_PARAMS_MAX 64
+#define PG_DEFERRED_MAX 256 /* writes in flight at most: their results wait in the socket */
 #define PG_WRITE_LOCK_KEY 417525294439 /* 0x6136726567, "a6reg": the lock every writer takes */
 
 typedef struct pg_connection {
     PGconn *conn;
-    int64_t total_changes;   /* rows inserted, updated or deleted through this connection */
+    int64_t total_changes;   /* rows inserted, updated or deleted (or writes sent, deferred) */
     unsigned next_statement; /* names of prepared statements: s1, s2, ... */
+    bool defer_writes;       /* the single writer's connection: writes are pipelined */
+    int deferred;            /* writes sent whose results are not read yet (pipeline mode) */
 } pg_connection_t;
 
 typedef struct pg_statement {
@@ -28,8 +37,10 @@ typedef struct pg_statement {
     char *values[PG_PARAMS_MAX];
     char numbers[PG_PARAMS_MAX][24]; /* storage of integer parameters */
     PGresult *result;
-    int row;  /* rows returned so far */
-    int rows; /* rows in result */
+    int row;         /* rows returned so far */
+    int rows;        /* rows in result */
+    bool deferrable; /* INSERT, UPDATE or DELETE returning nothing */
+    bool sent;       /* deferred and sent: it is done for the caller */
 } pg_statement_t;
 
 /* Maps a failed result's SQLSTATE to db_result_t and fills err. */
@@ -96,6 +107,94 @@ static char *adapt_sql(const char *sql, int *param_count)
     return out;
 }
 
+/* Whether adapted SQL is an INSERT, UPDATE or DELETE that returns no rows. */
+static bool writes_nothing_back(const char *sql)
+{
+    while (isspace((unsigned char)*sql))
+        sql++;
+    if (strncasecmp(sql, "INSERT", 6) != 0 && strncasecmp(sql, "UPDATE", 6) != 0 &&
+        strncasecmp(sql, "DELETE", 6) != 0)
+        return false;
+    for (const char *p = sql; (p = strcasestr(p, "RETURNING")) != NULL; p += 9)
+        if ((p == sql || !word_char(p[-1])) && !word_char(p[9])) return false;
+    return true;
+}
+
+/* Counts the rows a write changed. */
+static void count_changes(pg_connection_t *c, const PGresult *result)
+{
+    const char *tag = PQcmdStatus((PGresult *)result); /* PQcmdTuples counts a SELECT's too */
+    if (strncmp(tag, "INSERT", 6) == 0 || strncmp(tag, "UPDATE", 6) == 0 ||
+        strncmp(tag, "DELETE", 6) == 0)
+        c->total_changes += strtoll(PQcmdTuples((PGresult *)result), NULL, 10);
+}
+
+/* Takes s->result as the statement's answer: its rows, or its error. */
+static int statement_result(pg_connection_t *c, pg_statement_t *s, db_error_t *err)
+{
+    ExecStatusType status = PQresultStatus(s->result);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        int rc = pg_error(s->result, c->conn, err);
+        PQclear(s->result);
+        s->result = NULL;
+        return rc;
+    }
+    s->rows = status == PGRES_TUPLES_OK ? PQntuples(s->result) : 0;
+    s->row = 0;
+    count_changes(c, s->result);
+    return 0;
+}
+
+/* Reads one command's results up to its terminating NULL; keeps the first (or NULL). */
+static PGresult *command_result(PGconn *conn)
+{
+    PGresult *first = PQgetResult(conn), *more;
+    while (first && PQresultStatus(first) != PGRES_PIPELINE_SYNC && (more = PQgetResult(conn)))
+        PQclear(more);
+    return first;
+}
+
+/* Ends the pipeline: sends s (when given) after the deferred writes, then a sync, and reads
+ * every answer. The first failed write's error is returned (s is then not run: the server
+ * skipped it); else s's own outcome. Leaves the connection out of pipeline mode. */
+static int flush_deferred(pg_connection_t *c, pg_statement_t *s, db_error_t *err)
+{
+    if (c->deferred == 0) return 0;
+    int rc = 0;
+    if (s && !PQsendQueryPrepared(c->conn, s->name, s->param_count, (const char *const *)s->values,
+                                  NULL, NULL, 0))
+        rc = pg_error(NULL, c->conn, err);
+    if (!PQpipelineSync(c->conn) && rc == 0) rc = pg_error(NULL, c->conn, err);
+    int commands = c->deferred + (s && rc == 0 ? 1 : 0);
+    c->deferred = 0;
+    for (int i = 0; i < commands; i++) {
+        PGresult *result = command_result(c->conn);
+        ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+        bool last = s && i == commands - 1;
+        if (last && rc == 0) {
+            s->result = result;
+            rc = statement_result(c, s, err);
+            continue;
+        }
+        if (status == PGRES_COMMAND_OK) {
+            count_changes(c, result);
+            c->total_changes--; /* counted once already when sent */
+        } else if (rc == 0 && status != PGRES_PIPELINE_ABORTED) {
+            rc = pg_error(result, c->conn, err);
+        }
+        PQclear(result);
+    }
+    /* Up to the sync's own answer, after which the connection is idle again. */
+    PGresult *sync;
+    while ((sync = PQgetResult(c->conn)) != NULL) {
+        ExecStatusType status = PQresultStatus(sync);
+        PQclear(sync);
+        if (status == PGRES_PIPELINE_SYNC) break;
+    }
+    if (!PQexitPipelineMode(c->conn) && rc == 0) rc = pg_error(NULL, c->conn, err);
+    return rc;
+}
+
 static int pg_open(const char *location, db_open_mode_t mode, void **out, db_error_t *err)
 {
     pg_connection_t *c = calloc(1, sizeof *c);
@@ -136,15 +235,16 @@ static void pg_close(void *handle)
 static int pg_exec(void *handle, const char *sql, db_error_t *err)
 {
     pg_connection_t *c = handle;
+    int rc = flush_deferred(c, NULL, err);
+    if (rc < 0) return rc;
     int params = 0;
     char *adapted = adapt_sql(sql, &params);
     if (!adapted) return db_error_set(err, DB_ERROR, "out of memory");
     PGresult *result = PQexec(c->conn, adapted);
     free(adapted);
     ExecStatusType status = PQresultStatus(result);
-    int rc = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
-                 ? 0
-                 : pg_error(result, c->conn, err);
+    rc = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? 0
+                                                                 : pg_error(result, c->conn, err);
     PQclear(result);
     return rc;
 }
@@ -164,10 +264,17 @@ static int pg_prepare(void *handle, const char *sql, void **out, db_error_t *err
         return db_error_set(err, DB_ERROR, "more than %d parameters", PG_PARAMS_MAX);
     }
     s->connection = c;
+    s->deferrable = writes_nothing_back(adapted);
     snprintf(s->name, sizeof s->name, "s%u", ++c->next_statement);
+    int rc = flush_deferred(c, NULL, err);
+    if (rc < 0) {
+        free(adapted);
+        free(s);
+        return rc;
+    }
     PGresult *result = PQprepare(c->conn, s->name, adapted, 0, NULL);
     free(adapted);
-    int rc = PQresultStatus(result) == PGRES_COMMAND_OK ? 0 : pg_error(result, c->conn, err);
+    rc = PQresultStatus(result) == PGRES_COMMAND_OK ? 0 : pg_error(result, c->conn, err);
     PQclear(result);
     if (rc < 0) {
         free(s);
@@ -269,27 +376,41 @@ static int pg_bind_null(void *statement, int index)
     return 0;
 }
 
+/* Sends the statement (it then answers like one run at once). */
+static int run_now(pg_connection_t *c, pg_statement_t *s, db_error_t *err)
+{
+    if (c->deferred > 0) return flush_deferred(c, s, err);
+    s->result = PQexecPrepared(c->conn, s->name, s->param_count, (const char *const *)s->values,
+                               NULL, NULL, 0);
+    return statement_result(c, s, err);
+}
+
+/* Sends a write without waiting for it (see the file comment). */
+static int run_deferred(pg_connection_t *c, pg_statement_t *s, db_error_t *err)
+{
+    if (c->deferred >= PG_DEFERRED_MAX) {
+        int rc = flush_deferred(c, NULL, err);
+        if (rc < 0) return rc;
+    }
+    if (c->deferred == 0 && !PQenterPipelineMode(c->conn)) return pg_error(NULL, c->conn, err);
+    if (!PQsendQueryPrepared(c->conn, s->name, s->param_count, (const char *const *)s->values, NULL,
+                             NULL, 0))
+        return pg_error(NULL, c->conn, err);
+    c->deferred++;
+    c->total_changes++; /* may change a row: a rejected request that sent one is replayed */
+    s->sent = true;
+    return 0;
+}
+
 /* Runs the statement on its first step; each step then hands out the next row. */
 static int pg_step(void *handle, void *statement, db_error_t *err)
 {
     pg_statement_t *s = statement;
+    pg_connection_t *c = handle;
+    if (s->sent) return DB_DONE;
     if (!s->result) {
-        pg_connection_t *c = handle;
-        s->result = PQexecPrepared(c->conn, s->name, s->param_count, (const char *const *)s->values,
-                                   NULL, NULL, 0);
-        ExecStatusType status = PQresultStatus(s->result);
-        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-            int rc = pg_error(s->result, c->conn, err);
-            PQclear(s->result);
-            s->result = NULL;
-            return rc;
-        }
-        s->rows = status == PGRES_TUPLES_OK ? PQntuples(s->result) : 0;
-        const char *tag = PQcmdStatus(s->result); /* PQcmdTuples counts a SELECT's rows too */
-        if (strncmp(tag, "INSERT", 6) == 0 || strncmp(tag, "UPDATE", 6) == 0 ||
-            strncmp(tag, "DELETE", 6) == 0)
-            c->total_changes += strtoll(PQcmdTuples(s->result), NULL, 10);
-        s->row = 0;
+        int rc = c->defer_writes && s->deferrable ? run_deferred(c, s, err) : run_now(c, s, err);
+        if (rc < 0 || s->sent) return rc < 0 ? rc : DB_DONE;
     }
     if (s->row >= s->rows) return DB_DONE;
     s->row++;
@@ -333,13 +454,24 @@ static const char *pg_column_name(void *statement, int column)
 
 static void pg_reset(void *statement)
 {
-    clear_statement(statement);
+    pg_statement_t *s = statement;
+    clear_statement(s);
+    s->sent = false;
 }
 
-/* Commits are durable when acknowledged (synchronous_commit on, the server's default). */
+/* Commits are durable when acknowledged (synchronous_commit on, the server's default). The
+ * writer's writes are pipelined. */
 static int pg_tune_writer(void *handle, db_error_t *err)
 {
-    return pg_exec(handle, "SET synchronous_commit = on", err);
+    pg_connection_t *c = handle;
+    int rc = pg_exec(handle, "SET synchronous_commit = on", err);
+    if (rc == 0) c->defer_writes = true;
+    return rc;
+}
+
+static int pg_flush(void *handle, db_error_t *err)
+{
+    return flush_deferred(handle, NULL, err);
 }
 
 static int64_t pg_total_changes(void *handle)
@@ -378,6 +510,7 @@ const db_driver_t db_postgres_driver = {
     .tune_writer = pg_tune_writer,
     .checkpoint = pg_checkpoint,
     .total_changes = pg_total_changes,
+    .flush = pg_flush,
     .begin_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
     .begin_write_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .write_lock_sql = "SELECT pg_advisory_xact_lock(" PG_TEXT(PG_WRITE_LOCK_KEY) ")",

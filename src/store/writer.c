@@ -76,6 +76,8 @@ static int apply_one(writer_t *w, writer_item_t *item)
         return -1;
     }
     int rc = item->apply(w->db, &w->state, item->context, &item->error);
+    /* Its deferred writes (PostgreSQL) answer now: a failure among them is its own. */
+    if (rc >= 0 && db_flush(w->db, &item->error) < 0) rc = item->error.code;
     item->outcome = rc < 0 ? rc : rc == WRITER_ACCEPTED ? WRITER_ACCEPTED : WRITER_REJECTED;
     /* A rejected operation may have changed accounts before its rejection (an import, an
      * issuance opening accounts): the savepoint undoes them, so the cache forgets them too. */
@@ -127,6 +129,9 @@ static int apply_run(writer_t *w, writer_item_t *first, writer_item_t *end)
     int clean = 1;
     for (writer_item_t *item = first; clean && item != end; item = item->next)
         clean = apply_unguarded(w, item);
+    /* A deferred write (PostgreSQL) that failed is reported by a later statement of the run, or
+     * here: the run is then replayed item by item, and the failure reaches its own item. */
+    if (clean && db_flush(w->db, &err) < 0) clean = 0;
     if (!clean) {
         pthread_mutex_lock(&w->lock);
         w->stats.runs_replayed++;

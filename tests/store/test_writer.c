@@ -1,12 +1,15 @@
 /* test_writer.c: the single writer against a real SQLite file: concurrent conflicting transfers,
  * idempotency, durability, and bad input that must leave every table unchanged. */
 #include <pthread.h>
+#include <semaphore.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <string.h>
+#include <time.h>
 
+#include "store/db.h"
 #include "store/ledger_store.h"
 #include "store_fixture.h"
 
@@ -343,6 +346,123 @@ static void test_rejection_after_write_inside_batch(void **state)
     fixture_db_remove(path);
 }
 
+/* What a queued request or operation reports once settled. */
+typedef struct settled {
+    sem_t done;
+    int outcome;
+} settled_t;
+
+static void request_settled(ledger_result_t *result, void *data)
+{
+    (void)result;
+    sem_post(&((settled_t *)data)->done);
+}
+
+static void operation_settled(int outcome, const db_error_t *err, void *data)
+{
+    (void)err;
+    settled_t *settled = data;
+    settled->outcome = outcome;
+    sem_post(&settled->done);
+}
+
+/* Keeps the writer inside its batch for a while, so that what is queued meanwhile forms the
+ * next batch together. */
+static int apply_slowly(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    (void)db, (void)state, (void)context, (void)err;
+    struct timespec pause = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    return WRITER_ACCEPTED;
+}
+
+/* An operation whose write breaks a constraint: SQLite reports it at once; on PostgreSQL the
+ * write is pipelined, its step returns before the server ran it, and the writer's flush after
+ * the operation reports it. */
+static int apply_bad_write(db_t *db, ledger_state_t *state, void *context, db_error_t *err)
+{
+    (void)state, (void)context;
+    static const char sql[] = "INSERT INTO accounts(id, holder, type, party, status, opened_at) "
+                              "VALUES (9999, 'bad', 'holding', 'VNM', 'bogus', 'now')";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step_done(stmt, err);
+    return rc < 0 ? rc : WRITER_ACCEPTED;
+}
+
+/* In one batch: two transfers by an actor that a unique index (added for the test) allows only
+ * once in the audit log, another actor's transfer, an operation whose write fails, and one more
+ * transfer. The second transfer's failing write is its last: on PostgreSQL it is reported by the
+ * next request's first read. Each failure reaches its own request; the rest are accepted. */
+static void test_failed_write_reaches_its_request(void **state)
+{
+    (void)state;
+    char path[256];
+    fixture_db_path(path, sizeof path);
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
+    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, a, 100, 2020);
+    writer_stop(w);
+    db_t *db = NULL;
+    assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, &err), 0);
+    assert_int_equal(db_exec(db,
+                             "CREATE UNIQUE INDEX test_one_poison ON audit_log(actor) "
+                             "WHERE actor = 'poison'",
+                             &err),
+                     0);
+    db_close(db);
+    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+
+    settled_t slow = {0}, bad = {0}, transfers[4];
+    sem_init(&slow.done, 0, 0);
+    sem_init(&bad.done, 0, 0);
+    assert_int_equal(writer_execute_async(w, apply_slowly, NULL, operation_settled, &slow), 0);
+    const char *actors[4] = {"poison", "poison", "other", "other"};
+    const int64_t quantities[4] = {10, 20, 30, 5};
+    ledger_request_t requests[4];
+    ledger_result_t results[4];
+    for (int i = 0; i < 4; i++) {
+        sem_init(&transfers[i].done, 0, 0);
+        requests[i] = (ledger_request_t){.kind = LEDGER_REQUEST_TRANSACTION,
+                                         .actor = actors[i],
+                                         .tx_type = LEDGER_TX_TRANSFER,
+                                         .from = a,
+                                         .to = b,
+                                         .quantity = quantities[i]};
+        if (i == 3)
+            assert_int_equal(
+                writer_execute_async(w, apply_bad_write, NULL, operation_settled, &bad), 0);
+        assert_int_equal(
+            writer_submit_async(w, &requests[i], &results[i], request_settled, &transfers[i]), 0);
+    }
+    sem_wait(&slow.done);
+    sem_wait(&bad.done);
+    for (int i = 0; i < 4; i++)
+        sem_wait(&transfers[i].done);
+    writer_stats_t stats;
+    writer_stats_get(w, &stats);
+    writer_stop(w);
+
+    assert_int_equal(slow.outcome, WRITER_ACCEPTED);
+    assert_true(bad.outcome < 0);
+    for (int i = 0; i < 4; i++) {
+        if (i == 1) {
+            assert_int_equal(results[i].store_error, DB_CONSTRAINT);
+        } else {
+            assert_int_equal(results[i].store_error, 0);
+            assert_int_equal(results[i].check, A6_OK);
+        }
+    }
+    assert_true(stats.runs_replayed > 0);
+    assert_int_equal(fixture_holdings_total(path, b), 10 + 30 + 5);
+    assert_int_equal(fixture_holdings_total(path, a), 100 - 45);
+    assert_true(fixture_verify(path, NULL, 0));
+    fixture_db_remove(path);
+}
+
 /* What the writer acknowledged is there after a restart, and ids continue. */
 static void test_durable_across_restart(void **state)
 {
@@ -382,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_rejection_inside_batch),
         cmocka_unit_test(test_rejection_after_write_inside_batch),
         cmocka_unit_test(test_durable_across_restart),
+        cmocka_unit_test(test_failed_write_reaches_its_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
