@@ -126,7 +126,7 @@ static int parse_option(options_t *o, const char *name, const char *value)
 
 static void parse_options(int argc, char **argv, options_t *o)
 {
-    *o = (options_t){.seconds = 5, .clients = 64, .batch_max = WRITER_BATCH_MAX_DEFAULT};
+    *o = (options_t){.seconds = 5, .clients = 256, .batch_max = WRITER_BATCH_MAX_DEFAULT};
     for (int i = 1; i < argc; i += 2) {
         if (strcmp(argv[i], "--help") == 0) {
             usage(stdout);
