@@ -167,6 +167,14 @@ static const char *cookie_value(void *transport, const char *name)
     return MHD_lookup_connection_value(transport, MHD_COOKIE_KIND, name);
 }
 
+/* The request's read transaction. A GET's reads wait for the batches they see to be durable; a
+ * POST's answer comes from the writer, durable, so its reads need not. */
+static int begin_read(db_t *reader, const char *method, db_error_t *err)
+{
+    bool reads_only = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    return reads_only ? db_begin(reader, err) : db_begin_for_writer_request(reader, err);
+}
+
 /* A page of the web site (every path outside /api/), inside one read transaction. */
 static int serve_web(server_t *s, struct MHD_Connection *c, const char *url, const char *method,
                      request_state_t *state, api_response_t *out)
@@ -184,7 +192,7 @@ static int serve_web(server_t *s, struct MHD_Connection *c, const char *url, con
         .body_length = state->length,
     };
     db_error_t err = {0};
-    if (!request.reader || db_begin(request.reader, &err) < 0) {
+    if (!request.reader || begin_read(request.reader, method, &err) < 0) {
         api_storage_error(out, "cannot open a read connection");
         return 0;
     }
@@ -243,7 +251,7 @@ static int dispatch(server_t *s, struct MHD_Connection *c, const char *url, cons
     /* One read transaction per request: a consistent snapshot for all its reads, and one lock
      * check instead of one per statement. */
     db_error_t read_err = {0};
-    if (db_begin(request.reader, &read_err) < 0) {
+    if (begin_read(request.reader, method, &read_err) < 0) {
         api_storage_error(out, read_err.message);
         return 0;
     }

@@ -209,12 +209,15 @@ int db_step_done(db_stmt_t *stmt, db_error_t *err)
     return rc;
 }
 
-/* Runs one cached statement that returns no rows. */
+/* Runs one cached transaction-control statement (it returns no rows). It reads nothing, so it
+ * does not wait for durability: the transaction's first read does. */
 static int run_cached(db_t *db, const char *sql, db_error_t *err)
 {
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
-    return db_step_done(stmt, err);
+    int rc = db->driver->step(db->handle, stmt->statement, err);
+    db_reset(stmt);
+    return rc == DB_ROW ? DB_DONE : rc;
 }
 
 static int query_int64(db_t *db, const char *sql, const int64_t *bind, int64_t *out,
@@ -259,6 +262,13 @@ int db_begin(db_t *db, db_error_t *err)
     int rc = run_cached(db, db->driver->begin_sql, err);
     db->in_transaction = rc >= 0;
     db->snapshot_durable = false;
+    return rc;
+}
+
+int db_begin_for_writer_request(db_t *db, db_error_t *err)
+{
+    int rc = db_begin(db, err);
+    db->snapshot_durable = rc >= 0;
     return rc;
 }
 

@@ -83,6 +83,11 @@ int db_begin(db_t *db, db_error_t *err);
 /* Begins a transaction holding the write lock from the start (the writer's batches): another
  * process's writes are all committed before it or wait for it. */
 int db_begin_write(db_t *db, db_error_t *err);
+/* A read transaction for a request whose answer comes from the single writer (a POST): its
+ * reads (authentication, checks the writer repeats) do not wait for the fsync of a batch they
+ * may see, since nothing of them is answered before the writer's own answer, which is durable.
+ * Every other read transaction waits (durability.h). */
+int db_begin_for_writer_request(db_t *db, db_error_t *err);
 int db_commit(db_t *db, db_error_t *err);
 int db_rollback(db_t *db, db_error_t *err);
 int db_savepoint(db_t *db, db_error_t *err);
