@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block_cache.h"
 #include "itmo_apply.h"
 #include "ledger_store.h"
 
@@ -18,10 +19,12 @@ typedef struct loaded_account {
 void ledger_account_cache_clear(ledger_account_cache_t *cache)
 {
     if (cache && cache->rows) memset(cache->rows, 0, cache->capacity * sizeof *cache->rows);
+    block_cache_clear(cache);
 }
 
 void ledger_account_cache_release(ledger_account_cache_t *cache)
 {
+    block_cache_release(cache);
     free(cache->rows);
     cache->rows = NULL;
     cache->capacity = 0;
@@ -137,9 +140,16 @@ static int block_list_push(block_list_t *list, const ledger_block_t *block)
     return 0;
 }
 
-/* Loads the account's blocks oldest vintage first until the filter's units cover quantity (or one
- * block past the per-transaction limit, so the rules can say so). */
-static int load_oldest(db_t *db, const ledger_request_t *r, block_list_t *list, db_error_t *err)
+/* Whether the block passes the request's vintage and unit type filter. */
+static bool block_matches(const ledger_request_t *r, const ledger_block_t *block)
+{
+    return (r->vintage == 0 || r->vintage == block->vintage) &&
+           (r->unit_type == LEDGER_UNIT_ANY || r->unit_type == block->unit_type);
+}
+
+/* load_oldest's query. */
+static int load_oldest_stored(db_t *db, const ledger_request_t *r, block_list_t *list,
+                              db_error_t *err)
 {
     static const char sql[] = "SELECT id, issuance_id, first_serial, last_serial, vintage, "
                               "unit_type FROM blocks WHERE account_id = ? "
@@ -158,14 +168,70 @@ static int load_oldest(db_t *db, const ledger_request_t *r, block_list_t *list, 
             db_reset(stmt);
             return db_error_set(err, DB_ERROR, "out of memory");
         }
-        if ((r->vintage == 0 || r->vintage == block.vintage) &&
-            (r->unit_type == LEDGER_UNIT_ANY || r->unit_type == block.unit_type)) {
+        if (block_matches(r, &block)) {
             covered += ledger_block_quantity(&block);
             matched++;
         }
     }
     db_reset(stmt);
     return rc < 0 ? rc : 0;
+}
+
+static bool same_block(const ledger_block_t *a, const ledger_block_t *b)
+{
+    return a->id == b->id && a->issuance_id == b->issuance_id && a->account_id == b->account_id &&
+           a->first == b->first && a->last == b->last && a->vintage == b->vintage &&
+           a->unit_type == b->unit_type;
+}
+
+static bool same_blocks(const block_list_t *a, const block_list_t *b)
+{
+    if (a->count != b->count) return false;
+    for (size_t i = 0; i < a->count; i++)
+        if (!a->items || !b->items || !same_block(&a->items[i], &b->items[i])) return false;
+    return true;
+}
+
+/* A6REG_CHECK_BLOCK_CACHE: the copy's answer must be the database's. */
+static void check_cached_answer(bool same, const char *what, int64_t key)
+{
+    if (same) return;
+    fprintf(stderr, "a6reg: the writer's block cache differs from the database: %s %lld\n", what,
+            (long long)key);
+    abort();
+}
+
+/* Loads the account's blocks oldest vintage first until the filter's units cover quantity (or one
+ * block past the per-transaction limit, so the rules can say so), from the writer's copy when it
+ * keeps the account's blocks. */
+static int load_oldest(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                       block_list_t *list, db_error_t *err)
+{
+    int rc;
+    const ledger_cached_blocks_t *cached =
+        block_cache_account(db, state->accounts, r->from, &rc, err);
+    if (rc < 0) return rc;
+    if (!cached) return load_oldest_stored(db, r, list, err);
+    int64_t covered = 0;
+    size_t matched = 0;
+    for (size_t i = 0;
+         i < cached->count && covered < r->quantity && matched <= LEDGER_BLOCKS_PER_TX_MAX; i++) {
+        const ledger_block_t *block = &cached->items[i];
+        if (block_list_push(list, block) < 0) return db_error_set(err, DB_ERROR, "out of memory");
+        if (block_matches(r, block)) {
+            covered += ledger_block_quantity(block);
+            matched++;
+        }
+    }
+    if (block_cache_checking()) {
+        block_list_t stored = {0};
+        rc = load_oldest_stored(db, r, &stored, err);
+        bool same = rc < 0 || same_blocks(&stored, list);
+        free(stored.items);
+        check_cached_answer(same, "blocks of account", r->from);
+        if (rc < 0) return rc;
+    }
+    return 0;
 }
 
 /* Loads the block containing serial (the first whose last serial is >= serial, if it starts at
@@ -208,7 +274,7 @@ static int load_explicit(db_t *db, const ledger_request_t *r, block_list_t *list
     return 0;
 }
 
-static int block_insert(db_t *db, const ledger_block_t *b, db_error_t *err)
+static int block_insert(db_t *db, ledger_state_t *state, const ledger_block_t *b, db_error_t *err)
 {
     static const char sql[] = "INSERT INTO blocks(id, issuance_id, account_id, first_serial, "
                               "last_serial, vintage, unit_type) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -221,16 +287,16 @@ static int block_insert(db_t *db, const ledger_block_t *b, db_error_t *err)
     db_bind_int64(stmt, 5, b->last);
     db_bind_int64(stmt, 6, b->vintage);
     db_bind_text(stmt, 7, ledger_unit_type_name(b->unit_type));
-    return db_step_done(stmt, err);
+    int rc = db_step_done(stmt, err);
+    if (rc >= 0) block_cache_stored(state->accounts, b, NULL);
+    return rc;
 }
 
-/* Rewrites a stored block. Only the columns that changed are set, so that the indexes and the
- * foreign key on the holder are touched only when they must be. */
 /* Stores a block's new holder and range. Only the columns that changed are set: SQLite rewrites
  * the entries of every index whose columns the statement sets, changed or not, and a transfer
  * usually moves one end of two blocks. was is the row as stored. */
-static int block_update(db_t *db, const ledger_block_t *b, const ledger_block_t *was,
-                        db_error_t *err)
+static int block_update(db_t *db, ledger_state_t *state, const ledger_block_t *b,
+                        const ledger_block_t *was, db_error_t *err)
 {
     static const char move_sql[] =
         "UPDATE blocks SET account_id = ?, first_serial = ?, last_serial = ? WHERE id = ?";
@@ -249,22 +315,26 @@ static int block_update(db_t *db, const ledger_block_t *b, const ledger_block_t 
     if (holder || first) db_bind_int64(stmt, column++, b->first);
     if (holder || last) db_bind_int64(stmt, column++, b->last);
     db_bind_int64(stmt, column, b->id);
-    return db_step_done(stmt, err);
+    int rc = db_step_done(stmt, err);
+    if (rc >= 0) block_cache_stored(state->accounts, b, was);
+    return rc;
 }
 
-static int block_delete(db_t *db, int64_t id, db_error_t *err)
+static int block_delete(db_t *db, ledger_state_t *state, const ledger_block_t *b, db_error_t *err)
 {
     static const char sql[] = "DELETE FROM blocks WHERE id = ?";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
-    db_bind_int64(stmt, 1, id);
-    return db_step_done(stmt, err);
+    db_bind_int64(stmt, 1, b->id);
+    int rc = db_step_done(stmt, err);
+    if (rc >= 0) block_cache_deleted(state->accounts, b->account_id, b->id);
+    return rc;
 }
 
 /* Loads the block that ends at serial (by_last) or starts at serial; *found says whether one
  * exists. Both use the unique index on last_serial. */
-static int block_neighbour(db_t *db, int by_last, int64_t serial, ledger_block_t *out, int *found,
-                           db_error_t *err)
+static int block_neighbour_stored(db_t *db, int by_last, int64_t serial, ledger_block_t *out,
+                                  int *found, db_error_t *err)
 {
     static const char by_last_sql[] = "SELECT id, issuance_id, first_serial, last_serial, "
                                       "vintage, unit_type, account_id FROM blocks "
@@ -288,6 +358,40 @@ static int block_neighbour(db_t *db, int by_last, int64_t serial, ledger_block_t
     return 0;
 }
 
+/* The block of account that ends at serial (by_last) or starts at serial: the one a block moved
+ * there may merge with (a block of another account never merges). From the writer's copy when
+ * it keeps the account's blocks. */
+static int block_neighbour(db_t *db, ledger_state_t *state, int64_t account, int by_last,
+                           int64_t serial, ledger_block_t *out, int *found, db_error_t *err)
+{
+    int rc;
+    *found = 0;
+    const ledger_cached_blocks_t *cached =
+        block_cache_account(db, state->accounts, account, &rc, err);
+    if (rc < 0) return rc;
+    if (!cached) {
+        rc = block_neighbour_stored(db, by_last, serial, out, found, err);
+        if (rc == 0 && *found && out->account_id != account) *found = 0;
+        return rc;
+    }
+    for (size_t i = 0; i < cached->count && !*found; i++) {
+        const ledger_block_t *b = &cached->items[i];
+        if ((by_last ? b->last : b->first) != serial) continue;
+        *out = *b;
+        *found = 1;
+    }
+    if (block_cache_checking()) {
+        ledger_block_t stored = {0};
+        int stored_found = 0;
+        if ((rc = block_neighbour_stored(db, by_last, serial, &stored, &stored_found, err)) < 0)
+            return rc;
+        if (stored_found && stored.account_id != account) stored_found = 0;
+        check_cached_answer(stored_found == *found && (!*found || same_block(&stored, out)),
+                            "neighbour at serial", serial);
+    }
+    return 0;
+}
+
 /* Stores `moved` (already carved, account set to the destination) merged with its neighbours.
  * moved->id is its existing row when the whole block moved, else 0. A side whose neighbour is
  * known not to merge (the rest of the source block, held by another account) is not looked up. */
@@ -297,10 +401,11 @@ static int block_place_merged(db_t *db, ledger_state_t *state, const ledger_bloc
 {
     ledger_block_t before, after;
     int has_before = 0, has_after = 0, rc;
-    if (look_before &&
-        (rc = block_neighbour(db, 1, moved.first - 1, &before, &has_before, err)) < 0)
+    if (look_before && (rc = block_neighbour(db, state, moved.account_id, 1, moved.first - 1,
+                                             &before, &has_before, err)) < 0)
         return rc;
-    if (look_after && (rc = block_neighbour(db, 0, moved.last + 1, &after, &has_after, err)) < 0)
+    if (look_after && (rc = block_neighbour(db, state, moved.account_id, 0, moved.last + 1, &after,
+                                            &has_after, err)) < 0)
         return rc;
     has_before = has_before && ledger_block_mergeable(&before, &moved);
     has_after = has_after && ledger_block_mergeable(&moved, &after);
@@ -312,17 +417,17 @@ static int block_place_merged(db_t *db, ledger_state_t *state, const ledger_bloc
     }
     if (has_after) kept.last = after.last;
     /* Rows absorbed into `kept` are deleted first so the unique serial indexes never clash. */
-    if (moved.id && moved.id != kept.id && (rc = block_delete(db, moved.id, err)) < 0) return rc;
+    if (moved.id && moved.id != kept.id && (rc = block_delete(db, state, held, err)) < 0) return rc;
     if (has_after) {
         if (!kept.id && !moved.id)
             kept.id = after.id;
-        else if ((rc = block_delete(db, after.id, err)) < 0)
+        else if ((rc = block_delete(db, state, &after, err)) < 0)
             return rc;
     }
-    if (kept.id && kept.id == moved.id) return block_update(db, &kept, held, err);
-    if (kept.id) return block_update(db, &kept, has_before ? &before : &after, err);
+    if (kept.id && kept.id == moved.id) return block_update(db, state, &kept, held, err);
+    if (kept.id) return block_update(db, state, &kept, has_before ? &before : &after, err);
     kept.id = state->next_block_id++;
-    return block_insert(db, &kept, err);
+    return block_insert(db, state, &kept, err);
 }
 
 /* Moves the chosen part of a held block to the destination account. */
@@ -336,13 +441,13 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
         return db_error_set(err, DB_ERROR, "internal: carve outside held block %lld",
                             (long long)held->id);
     int rc;
-    if (has_before && (rc = block_update(db, &before, held, err)) < 0) return rc;
+    if (has_before && (rc = block_update(db, state, &before, held, err)) < 0) return rc;
     if (has_after) {
         if (!has_before)
-            rc = block_update(db, &after, held, err);
+            rc = block_update(db, state, &after, held, err);
         else {
             after.id = state->next_block_id++;
-            rc = block_insert(db, &after, err);
+            rc = block_insert(db, state, &after, err);
         }
         if (rc < 0) return rc;
     }
@@ -531,7 +636,7 @@ static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *
     db_bind_int64(stmt, 7, r->quantity);
     db_bind_text(stmt, 8, state->now);
     int rc;
-    if ((rc = db_step_done(stmt, err)) < 0 || (rc = block_insert(db, &block, err)) < 0 ||
+    if ((rc = db_step_done(stmt, err)) < 0 || (rc = block_insert(db, state, &block, err)) < 0 ||
         (rc = transaction_insert(db, state, r, NULL, to, tx_id, r->quantity, hash, err)) < 0 ||
         (rc = transaction_block_insert(db, tx_id, &block, err)) < 0)
         return rc;
@@ -551,11 +656,11 @@ static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *
 }
 
 /* Chooses the blocks to move with the core rules; fills takes and *quantity or rejects. */
-static int choose_blocks(db_t *db, const ledger_request_t *r, block_list_t *held,
-                         ledger_take_t **takes, size_t *take_count, int64_t *quantity,
-                         ledger_result_t *result, db_error_t *err)
+static int choose_blocks(db_t *db, ledger_state_t *state, const ledger_request_t *r,
+                         block_list_t *held, ledger_take_t **takes, size_t *take_count,
+                         int64_t *quantity, ledger_result_t *result, db_error_t *err)
 {
-    int rc = r->ranges ? load_explicit(db, r, held, err) : load_oldest(db, r, held, err);
+    int rc = r->ranges ? load_explicit(db, r, held, err) : load_oldest(db, state, r, held, err);
     if (rc < 0) return rc;
     size_t capacity = r->ranges ? r->range_count : held->count;
     *takes = malloc((capacity ? capacity : 1) * sizeof **takes);
@@ -601,7 +706,7 @@ static int apply_move(db_t *db, ledger_state_t *state, const ledger_request_t *r
     int64_t quantity = 0;
     audit_text_t blocks;
     audit_text_init(&blocks);
-    int rc = choose_blocks(db, r, &held, &takes, &take_count, &quantity, result, err);
+    int rc = choose_blocks(db, state, r, &held, &takes, &take_count, &quantity, result, err);
     if (rc < 0 || result->check != A6_OK) goto done;
 
     int64_t tx_id = state->next_transaction_id++;

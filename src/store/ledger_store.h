@@ -18,9 +18,19 @@ typedef struct ledger_account_row {
     int64_t last_transaction; /* head of the account's transaction chain, 0 when none */
 } ledger_account_row_t;
 
+/* The blocks one account holds, as the writer knows them (block_cache.c). */
+typedef struct ledger_cached_blocks {
+    ledger_block_t *items; /* ordered by vintage, then first serial */
+    size_t count;
+    size_t capacity;
+    int known; /* 0: not loaded; 1: items are every block of the account; -1: too many to keep */
+} ledger_cached_blocks_t;
+
 typedef struct ledger_account_cache {
     ledger_account_row_t *rows; /* rows[id] */
     size_t capacity;
+    ledger_cached_blocks_t *blocks; /* blocks[account id] */
+    size_t blocks_capacity;
 } ledger_account_cache_t;
 
 void ledger_account_cache_clear(ledger_account_cache_t *cache);
