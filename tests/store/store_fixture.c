@@ -52,6 +52,21 @@ void fixture_db_remove(const char *path)
     }
 }
 
+writer_t *fixture_writer_start(const char *path, const writer_config_t *config)
+{
+    writer_t *w = NULL;
+    db_error_t err = {0};
+    if (writer_start(path, config, &w, &err) != 0) fail_msg("writer_start: %s", err.message);
+    return w;
+}
+
+void fixture_two_accounts(writer_t *w, int64_t quantity, int32_t vintage, int64_t *a, int64_t *b)
+{
+    *a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
+    *b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
+    fixture_issue(w, *a, quantity, vintage);
+}
+
 int64_t fixture_open_account(writer_t *w, const char *holder, ledger_account_type_t type)
 {
     ledger_request_t r = {.kind = LEDGER_REQUEST_ACCOUNT_OPEN,

@@ -13,6 +13,10 @@ void fixture_db_path(char *path, size_t size);
 /* Removes the database files and the directory made by fixture_db_path. */
 void fixture_db_remove(const char *path);
 
+/* Starts a writer on path (config may be NULL); fails the test unless it starts. */
+writer_t *fixture_writer_start(const char *path, const writer_config_t *config);
+/* Opens the holding accounts "A" and "B" and issues quantity units of vintage into A. */
+void fixture_two_accounts(writer_t *w, int64_t quantity, int32_t vintage, int64_t *a, int64_t *b);
 /* Opens an account through the writer; fails the test unless accepted. */
 int64_t fixture_open_account(writer_t *w, const char *holder, ledger_account_type_t type);
 /* Issues quantity units of vintage into account; fails the test unless accepted. */

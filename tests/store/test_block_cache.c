@@ -21,9 +21,7 @@ static void test_random_moves_keep_the_copy_true(void **state)
     (void)state;
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    writer_t *w = fixture_writer_start(path, NULL);
     int64_t accounts[ACCOUNTS];
     for (int i = 0; i < ACCOUNTS; i++)
         accounts[i] = fixture_open_account(w, i == 0 ? "many" : "holder", LEDGER_ACCOUNT_HOLDING);

@@ -107,12 +107,9 @@ static void test_answer_and_visibility_wait_for_fsync(void **state)
     char path[256];
     fixture_db_path(path, sizeof path);
     reset_fsync(FSYNC_PASS);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
-    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
-    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
-    fixture_issue(w, a, 100, 2024);
+    writer_t *w = fixture_writer_start(path, NULL);
+    int64_t a, b;
+    fixture_two_accounts(w, 100, 2024, &a, &b);
     assert_true(atomic_load(&fsync_calls) > 0); /* the writer fsyncs the log itself */
 
     reset_fsync(FSYNC_HOLD);
@@ -148,12 +145,9 @@ static void test_failed_fsync_stops_the_writer(void **state)
     char path[256];
     fixture_db_path(path, sizeof path);
     reset_fsync(FSYNC_PASS);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
-    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
-    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
-    fixture_issue(w, a, 100, 2024);
+    writer_t *w = fixture_writer_start(path, NULL);
+    int64_t a, b;
+    fixture_two_accounts(w, 100, 2024, &a, &b);
 
     reset_fsync(FSYNC_FAIL);
     ledger_result_t first = fixture_transaction(w, LEDGER_TX_TRANSFER, a, b, 10);
@@ -203,9 +197,7 @@ static void test_gate_holds_readers(void **state)
     (void)state;
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    writer_t *w = fixture_writer_start(path, NULL);
     writer_stop(w); /* the file exists with its schema; no writer holds a gate now */
 
     durability_gate_t *gate = durability_gate_claim(durability_key_of(path));

@@ -16,9 +16,7 @@ static char pristine[256];
 static int build_registry(void **state)
 {
     fixture_db_path(pristine, sizeof pristine);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(pristine, NULL, &w, &err), 0);
+    writer_t *w = fixture_writer_start(pristine, NULL);
     int64_t a = fixture_open_account(w, "Government of Viet Nam", LEDGER_ACCOUNT_HOLDING);
     int64_t b = fixture_open_account(w, "Participant", LEDGER_ACCOUNT_HOLDING);
     int64_t r = fixture_open_account(w, "Retirement", LEDGER_ACCOUNT_RETIREMENT);

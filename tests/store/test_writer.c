@@ -61,9 +61,7 @@ static void test_concurrent_quantity_race(void **state)
 {
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    writer_t *w = fixture_writer_start(path, NULL);
     int64_t source = fixture_open_account(w, "Source", LEDGER_ACCOUNT_HOLDING);
     fixture_issue(w, source, 600, 2021);
     fixture_issue(w, source, 400, 2022);
@@ -101,9 +99,7 @@ static void test_concurrent_explicit_block_race(void **state)
 {
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    writer_t *w = fixture_writer_start(path, NULL);
     int64_t source = fixture_open_account(w, "Source", LEDGER_ACCOUNT_HOLDING);
     fixture_issue(w, source, 1000, 2021);
     static const ledger_range_t wanted[] = {{101, 200}, {500, 500}};
@@ -133,12 +129,9 @@ static void test_idempotency_key(void **state)
 {
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
-    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
-    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
-    fixture_issue(w, a, 100, 2020);
+    writer_t *w = fixture_writer_start(path, NULL);
+    int64_t a, b;
+    fixture_two_accounts(w, 100, 2020, &a, &b);
     ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
                           .actor = "test",
                           .tx_type = LEDGER_TX_TRANSFER,
@@ -183,9 +176,7 @@ static void test_bad_input_changes_nothing(void **state)
 {
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    writer_t *w = fixture_writer_start(path, NULL);
     int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
     int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
     int64_t closed = fixture_open_account(w, "Closed", LEDGER_ACCOUNT_HOLDING);
@@ -266,13 +257,10 @@ static void test_rejection_inside_batch(void **state)
 {
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
     writer_config_t config = {.batch_max = 64};
-    assert_int_equal(writer_start(path, &config, &w, &err), 0);
-    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
-    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
-    fixture_issue(w, a, 50, 2020);
+    writer_t *w = fixture_writer_start(path, &config);
+    int64_t a, b;
+    fixture_two_accounts(w, 50, 2020, &a, &b);
     race_t races[THREADS];
     pthread_t threads[THREADS];
     for (int t = 0; t < THREADS; t++) {
@@ -303,15 +291,13 @@ static void test_rejection_after_write_inside_batch(void **state)
 {
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
     writer_config_t config = {.batch_max = 64};
-    assert_int_equal(writer_start(path, &config, &w, &err), 0);
-    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
-    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
-    fixture_issue(w, a, 1000, 2020);
+    writer_t *w = fixture_writer_start(path, &config);
+    int64_t a, b;
+    fixture_two_accounts(w, 1000, 2020, &a, &b);
     writer_stop(w);
     db_t *db = NULL;
+    db_error_t err = {0};
     assert_int_equal(db_open(path, DB_OPEN_WRITE, &db, &err), 0);
     assert_int_equal(db_exec(db,
                              "INSERT INTO frozen_blocks(id, partner, origin, origin_first, "
@@ -321,7 +307,7 @@ static void test_rejection_after_write_inside_batch(void **state)
                              &err),
                      0);
     db_close(db);
-    assert_int_equal(writer_start(path, &config, &w, &err), 0);
+    w = fixture_writer_start(path, &config);
     race_t races[THREADS];
     pthread_t threads[THREADS];
     for (int t = 0; t < THREADS; t++) {
@@ -400,14 +386,12 @@ static void test_failed_write_reaches_its_request(void **state)
     (void)state;
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
-    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
-    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
-    fixture_issue(w, a, 100, 2020);
+    writer_t *w = fixture_writer_start(path, NULL);
+    int64_t a, b;
+    fixture_two_accounts(w, 100, 2020, &a, &b);
     writer_stop(w);
     db_t *db = NULL;
+    db_error_t err = {0};
     assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, &err), 0);
     assert_int_equal(db_exec(db,
                              "CREATE UNIQUE INDEX test_one_poison ON audit_log(actor) "
@@ -415,7 +399,7 @@ static void test_failed_write_reaches_its_request(void **state)
                              &err),
                      0);
     db_close(db);
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    w = fixture_writer_start(path, NULL);
 
     settled_t slow = {0}, bad = {0}, transfers[4];
     sem_init(&slow.done, 0, 0);
@@ -469,16 +453,13 @@ static void test_durable_across_restart(void **state)
 {
     char path[256];
     fixture_db_path(path, sizeof path);
-    writer_t *w = NULL;
-    db_error_t err = {0};
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
-    int64_t a = fixture_open_account(w, "A", LEDGER_ACCOUNT_HOLDING);
-    int64_t b = fixture_open_account(w, "B", LEDGER_ACCOUNT_HOLDING);
-    fixture_issue(w, a, 100, 2020);
+    writer_t *w = fixture_writer_start(path, NULL);
+    int64_t a, b;
+    fixture_two_accounts(w, 100, 2020, &a, &b);
     ledger_result_t moved = fixture_transaction(w, LEDGER_TX_TRANSFER, a, b, 30);
     assert_int_equal(moved.check, A6_OK);
     writer_stop(w);
-    assert_int_equal(writer_start(path, NULL, &w, &err), 0);
+    w = fixture_writer_start(path, NULL);
     int64_t c = fixture_open_account(w, "C", LEDGER_ACCOUNT_HOLDING);
     assert_int_equal(c, b + 1);
     ledger_result_t again = fixture_transaction(w, LEDGER_TX_TRANSFER, b, c, 30);
