@@ -59,14 +59,8 @@ static int load(db_t *db, ledger_cached_blocks_t *blocks, int64_t account, db_er
     int rc;
     bool kept = true;
     while ((rc = db_step(stmt, err)) == DB_ROW && kept) {
-        ledger_block_t block = {.id = db_column_int64(stmt, 0),
-                                .issuance_id = db_column_int64(stmt, 1),
-                                .account_id = account,
-                                .first = db_column_int64(stmt, 2),
-                                .last = db_column_int64(stmt, 3),
-                                .vintage = (int32_t)db_column_int64(stmt, 4),
-                                .unit_type = LEDGER_UNIT_ANY};
-        ledger_unit_type_parse(db_column_text(stmt, 5), &block.unit_type);
+        ledger_block_t block;
+        ledger_block_from_row(stmt, account, &block);
         kept = blocks->count < BLOCK_CACHE_ACCOUNT_MAX && push(blocks, &block);
     }
     db_reset(stmt);

@@ -108,7 +108,7 @@ static int accounts_chain(db_t *db, ledger_state_t *state, loaded_account_t *fro
     return 0;
 }
 
-static void block_from_row(db_stmt_t *stmt, int64_t account_id, ledger_block_t *block)
+void ledger_block_from_row(db_stmt_t *stmt, int64_t account_id, ledger_block_t *block)
 {
     block->id = db_column_int64(stmt, 0);
     block->issuance_id = db_column_int64(stmt, 1);
@@ -163,7 +163,7 @@ static int load_oldest_stored(db_t *db, const ledger_request_t *r, block_list_t 
     while (covered < r->quantity && matched <= LEDGER_BLOCKS_PER_TX_MAX &&
            (rc = db_step(stmt, err)) == DB_ROW) {
         ledger_block_t block;
-        block_from_row(stmt, r->from, &block);
+        ledger_block_from_row(stmt, r->from, &block);
         if (block_list_push(list, &block) < 0) {
             db_reset(stmt);
             return db_error_set(err, DB_ERROR, "out of memory");
@@ -249,7 +249,7 @@ static int block_containing(db_t *db, int64_t serial, ledger_block_t *out, int *
     int rc = db_step(stmt, err);
     if (rc < 0) return rc;
     if (rc == DB_ROW && db_column_int64(stmt, 2) <= serial) {
-        block_from_row(stmt, db_column_int64(stmt, 6), out);
+        ledger_block_from_row(stmt, db_column_int64(stmt, 6), out);
         *found = 1;
     }
     db_reset(stmt);
@@ -351,7 +351,7 @@ static int block_neighbour_stored(db_t *db, int by_last, int64_t serial, ledger_
     int rc = db_step(stmt, err);
     if (rc < 0) return rc;
     if (rc == DB_ROW) {
-        block_from_row(stmt, db_column_int64(stmt, 6), out);
+        ledger_block_from_row(stmt, db_column_int64(stmt, 6), out);
         *found = 1;
     }
     db_reset(stmt);

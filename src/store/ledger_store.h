@@ -33,6 +33,10 @@ typedef struct ledger_account_cache {
     size_t blocks_capacity;
 } ledger_account_cache_t;
 
+/* A block from a row whose first six columns are id, issuance_id, first_serial, last_serial,
+ * vintage and unit_type, held by account_id. */
+void ledger_block_from_row(db_stmt_t *stmt, int64_t account_id, ledger_block_t *block);
+
 void ledger_account_cache_clear(ledger_account_cache_t *cache);
 void ledger_account_cache_release(ledger_account_cache_t *cache);
 
