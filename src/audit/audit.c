@@ -1,6 +1,8 @@
 /* audit.c: canonical JSON, the SHA-256 record hash and appending to the chain. */
 #include "audit.h"
 
+#include "core/sha256.h"
+
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,18 +36,18 @@ char *audit_canonical_json(const json_t *payload)
 }
 
 /* Feeds a field and a separator byte that cannot occur inside canonical fields. */
-static void hash_field(crypto_hash_sha256_state *state, const char *text)
+static void hash_field(a6_sha256_t *state, const char *text)
 {
-    crypto_hash_sha256_update(state, (const unsigned char *)text, strlen(text));
-    crypto_hash_sha256_update(state, (const unsigned char *)"\x1f", 1);
+    a6_sha256_update(state, text, strlen(text));
+    a6_sha256_update(state, "\x1f", 1);
 }
 
 void audit_record_hash(const audit_record_t *record, char out[AUDIT_HASH_HEX_SIZE])
 {
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)record->seq);
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
+    a6_sha256_t state;
+    a6_sha256_init(&state);
     hash_field(&state, record->prev_hash);
     hash_field(&state, seq);
     hash_field(&state, record->time);
@@ -53,8 +55,8 @@ void audit_record_hash(const audit_record_t *record, char out[AUDIT_HASH_HEX_SIZ
     hash_field(&state, record->action);
     hash_field(&state, record->object);
     hash_field(&state, record->payload);
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&state, digest);
+    uint8_t digest[A6_SHA256_BYTES];
+    a6_sha256_final(&state, digest);
     sodium_bin2hex(out, AUDIT_HASH_HEX_SIZE, digest, sizeof digest);
 }
 

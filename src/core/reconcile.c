@@ -2,11 +2,12 @@
  * serial space, the differing blocks, and the driver that asks the other side level by level. */
 #include "reconcile.h"
 
+#include "sha256.h"
+
 #include <assert.h>
 #include <stdalign.h>
 #include <string.h>
 
-#include <sodium.h>
 
 #define HASH_BATCH_BLOCKS 64 /* blocks encoded before each SHA-256 update */
 
@@ -281,8 +282,8 @@ size_t a6_recon_range_find(const a6_recon_block_t *blocks, size_t count,
 static void node_fill(const a6_recon_block_t *blocks, size_t k, a6_recon_node_t *out)
 {
     uint8_t buffer[HASH_BATCH_BLOCKS * A6_RECON_BLOCK_BYTES];
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
+    a6_sha256_t state;
+    a6_sha256_init(&state);
     for (size_t done = 0; done < k;) {
         size_t batch = k - done;
         if (batch > HASH_BATCH_BLOCKS) batch = HASH_BATCH_BLOCKS;
@@ -293,10 +294,10 @@ static void node_fill(const a6_recon_block_t *blocks, size_t k, a6_recon_node_t 
             assert(done + b == 0 || block[-1].last < block->first);
             a6_recon_block_encode(block, buffer + b * A6_RECON_BLOCK_BYTES);
         }
-        crypto_hash_sha256_update(&state, buffer, batch * A6_RECON_BLOCK_BYTES);
+        a6_sha256_update(&state, buffer, batch * A6_RECON_BLOCK_BYTES);
         done += batch;
     }
-    crypto_hash_sha256_final(&state, out->hash);
+    a6_sha256_final(&state, out->hash);
     out->count = k;
 }
 

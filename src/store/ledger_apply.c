@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "block_cache.h"
+#include "core/sha256.h"
 #include "itmo_apply.h"
 #include "ledger_store.h"
 
@@ -462,18 +463,18 @@ static int block_move(db_t *db, ledger_state_t *state, const ledger_block_t *hel
  * key: another user's request with the same key is a different request. */
 static void request_hash(const ledger_request_t *r, char out[AUDIT_HASH_HEX_SIZE])
 {
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
+    a6_sha256_t sha;
+    a6_sha256_init(&sha);
     char text[160];
-    crypto_hash_sha256_update(&sha, (const unsigned char *)r->actor, strlen(r->actor) + 1);
+    a6_sha256_update(&sha, r->actor, strlen(r->actor) + 1);
     int n = snprintf(text, sizeof text, "%d|%lld|%lld|%lld|%d|%d|%zu", (int)r->tx_type,
                      (long long)r->from, (long long)r->to, (long long)r->quantity, r->vintage,
                      (int)r->unit_type, r->range_count);
-    crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
+    a6_sha256_update(&sha, text, (size_t)n);
     for (size_t i = 0; i < r->range_count; i++) {
         n = snprintf(text, sizeof text, "|%lld-%lld", (long long)r->ranges[i].first,
                      (long long)r->ranges[i].last);
-        crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
+        a6_sha256_update(&sha, text, (size_t)n);
     }
     /* Article 6 meaning: part of the request, so a key reused for another meaning is refused. */
     const ledger_article6_t *a = r->article6;
@@ -481,21 +482,19 @@ static void request_hash(const ledger_request_t *r, char out[AUDIT_HASH_HEX_SIZE
         n = snprintf(text, sizeof text, "|a%lld|%d|%d|%d|%d", (long long)r->authorization_id,
                      a ? (int)a->action : 0, a ? (int)a->subtype : 0, a ? (int)a->purpose : 0,
                      a ? a->ndc_year : 0);
-        crypto_hash_sha256_update(&sha, (const unsigned char *)text, (size_t)n);
+        a6_sha256_update(&sha, text, (size_t)n);
         /* Each optional text is tagged, so a party and an entity of the same text differ. */
         if (a && a->using_party) {
-            crypto_hash_sha256_update(&sha, (const unsigned char *)"|p", 2);
-            crypto_hash_sha256_update(&sha, (const unsigned char *)a->using_party,
-                                      strlen(a->using_party) + 1);
+            a6_sha256_update(&sha, "|p", 2);
+            a6_sha256_update(&sha, a->using_party, strlen(a->using_party) + 1);
         }
         if (a && a->using_entity) {
-            crypto_hash_sha256_update(&sha, (const unsigned char *)"|e", 2);
-            crypto_hash_sha256_update(&sha, (const unsigned char *)a->using_entity,
-                                      strlen(a->using_entity) + 1);
+            a6_sha256_update(&sha, "|e", 2);
+            a6_sha256_update(&sha, a->using_entity, strlen(a->using_entity) + 1);
         }
     }
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&sha, digest);
+    uint8_t digest[A6_SHA256_BYTES];
+    a6_sha256_final(&sha, digest);
     sodium_bin2hex(out, AUDIT_HASH_HEX_SIZE, digest, sizeof digest);
 }
 
