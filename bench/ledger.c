@@ -67,6 +67,7 @@ typedef struct figure {
     double rate;
     double mean_batch;
     double apply_us_per_request; /* writer time applying, per request */
+    double cpu_us_per_request;   /* the writer thread's processor time, per request */
     double commit_us_per_batch;  /* writer time committing, per batch */
 } figure_t;
 
@@ -264,6 +265,8 @@ static int measure(run_t *run, client_t *clients, const options_t *o, figure_t *
     f->mean_batch = batches ? (double)requests / (double)batches : 0;
     f->apply_us_per_request =
         requests ? (double)(after.apply_ns - before.apply_ns) / 1e3 / (double)requests : 0;
+    f->cpu_us_per_request =
+        requests ? (double)(after.cpu_ns - before.cpu_ns) / 1e3 / (double)requests : 0;
     f->commit_us_per_batch =
         batches ? (double)(after.commit_ns - before.commit_ns) / 1e3 / (double)batches : 0;
     return atomic_load(&run->failed) ? -1 : 0;
@@ -378,6 +381,7 @@ static int run_figure(const options_t *o, figure_t *f)
         printf("mean_batch_size_%s %.1f requests\n", f->name, f->mean_batch);
         printf("writer_apply_%s %.1f us/request\n", f->name, f->apply_us_per_request);
         printf("writer_commit_%s %.1f us/batch\n", f->name, f->commit_us_per_batch);
+        printf("writer_cpu_%s %.1f us/request\n", f->name, f->cpu_us_per_request);
         fflush(stdout);
         rc = verify(f, clients, o->clients);
     }

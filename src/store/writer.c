@@ -593,4 +593,9 @@ void writer_stats_get(writer_t *w, writer_stats_t *out)
     *out = w->stats;
     out->queue_depth = w->queued;
     pthread_mutex_unlock(&w->lock);
+    clockid_t clock;
+    struct timespec used;
+    out->cpu_ns = pthread_getcpuclockid(w->thread, &clock) == 0 && clock_gettime(clock, &used) == 0
+                      ? (uint64_t)used.tv_sec * 1000000000u + (uint64_t)used.tv_nsec
+                      : 0;
 }

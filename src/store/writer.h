@@ -30,6 +30,7 @@ typedef struct writer_stats {
     size_t batch_size_last;
     uint64_t apply_ns;      /* time spent applying requests (wall clock, all batches) */
     uint64_t commit_ns;     /* time spent committing (wall clock, all batches) */
+    uint64_t cpu_ns;        /* processor time the writer thread has used since it started */
     uint64_t runs_replayed; /* runs of ledger requests applied again item by item (apply_run) */
 } writer_stats_t;
 
