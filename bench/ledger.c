@@ -2,14 +2,16 @@
  * commit (the default batch size) and once with one commit per transfer, then verifies each
  * ledger (audit chain replay, conservation of units, expected holdings per account).
  *
- * Usage: ledger [--db PATH|postgres://USER@HOST:PORT/NAME] [--seconds S] [--clients N] [--batch-max
- * M] With a PostgreSQL URL, the SQLite figures are measured too (temporary files) and the
- * PostgreSQL ones follow on the fresh databases NAME_batched and NAME_commit_each, with their
- * ratio. Without --db, the databases live in a mkdtemp directory under /tmp, deleted at the end.
- * With
- * --db, figure 1 uses PATH and figure 2 uses PATH.commit_each; both must not exist and are kept. */
+ * Usage: ledger [--db PATH|postgres://USER@HOST:PORT/NAME] [--seconds S] [--clients N]
+ *               [--batch-max M] [--only batched|commit_each]
+ * With a PostgreSQL URL, the SQLite figures are measured too (temporary files) and the PostgreSQL
+ * ones follow on the fresh databases NAME_batched and NAME_commit_each, with their ratio. Without
+ * --db, the databases live in a mkdtemp directory under /tmp, deleted at the end. With --db,
+ * figure 1 uses PATH and figure 2 uses PATH.commit_each; both must not exist and are kept.
+ * --only measures one of the two figures (no ratio), e.g. to profile one writer alone. */
 #include <errno.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -37,6 +39,7 @@ typedef struct options {
     double seconds;
     long clients;
     size_t batch_max;
+    const char *only; /* --only: one figure (for profiling), or NULL for both */
 } options_t;
 
 /* What all clients of one figure share. */
@@ -80,7 +83,8 @@ static double now_seconds(void)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: ledger [--db PATH] [--seconds S] [--clients N] [--batch-max M]\n");
+    fprintf(out, "usage: ledger [--db PATH] [--seconds S] [--clients N] [--batch-max M] "
+                 "[--only batched|commit_each]\n");
 }
 
 static int parse_long(const char *text, long min, long max, long *out)
@@ -116,6 +120,10 @@ static int parse_option(options_t *o, const char *name, const char *value)
         if (parse_long(value, 1, 4096, &number) < 0) return -1;
         o->clients = number;
         return 0;
+    }
+    if (strcmp(name, "--only") == 0) {
+        o->only = value;
+        return strcmp(value, "batched") == 0 || strcmp(value, "commit_each") == 0 ? 0 : -1;
     }
     if (strcmp(name, "--batch-max") == 0) {
         if (parse_long(value, 1, 1000000, &number) < 0) return -1;
@@ -432,7 +440,11 @@ static int run_all(const options_t *o, const char *batched_path, const char *eac
     figure_t each = {.name = "commit_each", .path = each_path, .batch_max = 1};
     printf("clients %ld count\n", o->clients);
     fflush(stdout);
-    if (run_figure(o, &batched) < 0 || run_figure(o, &each) < 0) return -1;
+    bool all = !o->only;
+    if (o->only && strcmp(o->only, batched.name) == 0 && run_figure(o, &batched) < 0) return -1;
+    if (o->only && strcmp(o->only, each.name) == 0 && run_figure(o, &each) < 0) return -1;
+    if (all && (run_figure(o, &batched) < 0 || run_figure(o, &each) < 0)) return -1;
+    if (!all) return 0;
     printf("batched_over_commit_each_ratio %.1f x\n", each.rate > 0 ? batched.rate / each.rate : 0);
     return 0;
 }
