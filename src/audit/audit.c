@@ -44,8 +44,8 @@ static void hash_field(a6_sha256_t *state, const char *text)
 
 void audit_record_hash(const audit_record_t *record, char out[AUDIT_HASH_HEX_SIZE])
 {
-    char seq[24];
-    snprintf(seq, sizeof seq, "%lld", (long long)record->seq);
+    char seq[AUDIT_INT_SIZE];
+    audit_format_int(seq, record->seq);
     a6_sha256_t state;
     a6_sha256_init(&state);
     hash_field(&state, record->prev_hash);
@@ -105,6 +105,44 @@ bool audit_text_appendf(audit_text_t *text, const char *format, ...)
     }
     text->length += (size_t)needed;
     return true;
+}
+
+static bool append_bytes(audit_text_t *text, const char *bytes, size_t length)
+{
+    if (!text_reserve(text, length + 1)) return false;
+    memcpy(text->data + text->length, bytes, length);
+    text->length += length;
+    text->data[text->length] = '\0';
+    return true;
+}
+
+bool audit_text_append(audit_text_t *text, const char *value)
+{
+    return append_bytes(text, value, strlen(value));
+}
+
+size_t audit_format_int(char out[AUDIT_INT_SIZE], int64_t value)
+{
+    char digits[AUDIT_INT_SIZE];
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    size_t count = 0;
+    do {
+        digits[count++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    size_t length = 0;
+    if (value < 0) out[length++] = '-';
+    while (count)
+        out[length++] = digits[--count];
+    out[length] = '\0';
+    return length;
+}
+
+bool audit_text_append_int(audit_text_t *text, int64_t value)
+{
+    char digits[AUDIT_INT_SIZE];
+    size_t length = audit_format_int(digits, value);
+    return append_bytes(text, digits, length);
 }
 
 bool audit_text_append_string(audit_text_t *text, const char *value)

@@ -38,6 +38,8 @@ char *audit_canonical_json(const json_t *payload);
 /* SHA-256 over the record's fields and the previous hash, as lowercase hex into out. */
 void audit_record_hash(const audit_record_t *record, char out[AUDIT_HASH_HEX_SIZE]);
 
+#define AUDIT_INT_SIZE 21 /* "-9223372036854775808" and its NUL */
+
 /* A growable text buffer for building canonical JSON by hand on hot paths. */
 typedef struct audit_text {
     char *data;
@@ -50,6 +52,12 @@ void audit_text_init(audit_text_t *text);
 /* Appends printf-style text; returns false when out of memory (the text is then unusable). */
 bool audit_text_appendf(audit_text_t *text, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends text as it is. */
+bool audit_text_append(audit_text_t *text, const char *value);
+/* Appends an integer in decimal; the writer's hot paths use these rather than printf. */
+bool audit_text_append_int(audit_text_t *text, int64_t value);
+/* Writes value in decimal with its terminating NUL; returns the length (at most 20). */
+size_t audit_format_int(char out[AUDIT_INT_SIZE], int64_t value);
 /* Appends a JSON string literal (quotes and escapes included). */
 bool audit_text_append_string(audit_text_t *text, const char *value);
 void audit_text_release(audit_text_t *text);

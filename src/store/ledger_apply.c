@@ -572,20 +572,26 @@ static int transaction_block_insert(db_t *db, int64_t tx_id, const ledger_block_
 static int transaction_audit(db_t *db, ledger_state_t *state, const ledger_request_t *r,
                              int64_t tx_id, int64_t quantity, const char *blocks, db_error_t *err)
 {
+    const char *type = ledger_tx_type_name(r->tx_type);
     audit_text_t text;
     audit_text_init(&text);
-    bool ok = audit_text_appendf(&text, "{\"blocks\":%s", blocks);
-    if (r->from) ok = ok && audit_text_appendf(&text, ",\"from\":%lld", (long long)r->from);
-    ok = ok && audit_text_appendf(&text, ",\"id\":%lld", (long long)tx_id);
+    bool ok = audit_text_append(&text, "{\"blocks\":") && audit_text_append(&text, blocks);
+    if (r->from)
+        ok = ok && audit_text_append(&text, ",\"from\":") && audit_text_append_int(&text, r->from);
+    ok = ok && audit_text_append(&text, ",\"id\":") && audit_text_append_int(&text, tx_id);
     if (r->idempotency_key)
-        ok = ok && audit_text_appendf(&text, ",\"idempotency_key\":") &&
+        ok = ok && audit_text_append(&text, ",\"idempotency_key\":") &&
              audit_text_append_string(&text, r->idempotency_key);
-    ok = ok &&
-         audit_text_appendf(&text, ",\"quantity\":%lld,\"to\":%lld,\"type\":\"%s\"}",
-                            (long long)quantity, (long long)r->to, ledger_tx_type_name(r->tx_type));
-    char action[48], object[48];
-    snprintf(action, sizeof action, "transaction.%s", ledger_tx_type_name(r->tx_type));
-    snprintf(object, sizeof object, "transaction/%lld", (long long)tx_id);
+    ok = ok && audit_text_append(&text, ",\"quantity\":") &&
+         audit_text_append_int(&text, quantity) && audit_text_append(&text, ",\"to\":") &&
+         audit_text_append_int(&text, r->to) && audit_text_append(&text, ",\"type\":\"") &&
+         audit_text_append(&text, type) && audit_text_append(&text, "\"}");
+    char action[48] = "transaction.", object[48] = "transaction/";
+    size_t prefix = strlen(action), type_length = strlen(type);
+    if (type_length >= sizeof action - prefix) type_length = sizeof action - prefix - 1;
+    memcpy(action + prefix, type, type_length);
+    action[prefix + type_length] = '\0';
+    audit_format_int(object + strlen(object), tx_id);
     int rc = ok ? audit_append_canonical(db, &state->chain, state->now, r->actor, action, object,
                                          text.data, err)
                 : db_error_set(err, DB_ERROR, "out of memory");
@@ -597,11 +603,15 @@ static int transaction_audit(db_t *db, ledger_state_t *state, const ledger_reque
 static bool block_text(audit_text_t *text, const ledger_block_t *b, bool first,
                        const char *unit_type)
 {
-    bool ok = audit_text_appendf(text, "%s[%lld,%lld,%lld,%lld", first ? "" : ",",
-                                 (long long)b->issuance_id, (long long)b->first, (long long)b->last,
-                                 (long long)b->vintage);
-    if (unit_type) ok = ok && audit_text_appendf(text, ",\"%s\"", unit_type);
-    return ok && audit_text_appendf(text, "]");
+    bool ok = audit_text_append(text, first ? "[" : ",[") &&
+              audit_text_append_int(text, b->issuance_id) && audit_text_append(text, ",") &&
+              audit_text_append_int(text, b->first) && audit_text_append(text, ",") &&
+              audit_text_append_int(text, b->last) && audit_text_append(text, ",") &&
+              audit_text_append_int(text, b->vintage);
+    if (unit_type)
+        ok = ok && audit_text_append(text, ",\"") && audit_text_append(text, unit_type) &&
+             audit_text_append(text, "\"");
+    return ok && audit_text_append(text, "]");
 }
 
 static int apply_issue(db_t *db, ledger_state_t *state, const ledger_request_t *r,
