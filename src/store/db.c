@@ -159,6 +159,14 @@ int db_bind_text(db_stmt_t *stmt, int index, const char *value)
     return stmt->db->driver->bind_text(stmt->statement, index, value);
 }
 
+int db_bind_text_static(db_stmt_t *stmt, int index, const char *value)
+{
+    if (!value) return db_bind_null(stmt, index);
+    const db_driver_t *driver = stmt->db->driver;
+    return driver->bind_text_static ? driver->bind_text_static(stmt->statement, index, value)
+                                    : driver->bind_text(stmt->statement, index, value);
+}
+
 int db_bind_null(db_stmt_t *stmt, int index)
 {
     return stmt->db->driver->bind_null(stmt->statement, index);

@@ -52,6 +52,9 @@ void db_finalize(db_stmt_t *stmt);
 
 int db_bind_int64(db_stmt_t *stmt, int index, int64_t value);
 int db_bind_text(db_stmt_t *stmt, int index, const char *value);
+/* Like db_bind_text, without a copy where the driver allows it: value must stay unchanged until
+ * the statement is reset (db_step_done resets it). For the writer's per-transfer statements. */
+int db_bind_text_static(db_stmt_t *stmt, int index, const char *value);
 int db_bind_null(db_stmt_t *stmt, int index);
 
 /* DB_ROW when a row is available, DB_DONE at the end, negative on error (err filled). */

@@ -13,6 +13,8 @@ typedef struct db_driver {
     void (*finalize)(void *statement);
     int (*bind_int64)(void *statement, int index, int64_t value);
     int (*bind_text)(void *statement, int index, const char *value);
+    /* optional: binds without copying (value stays unchanged until the statement is reset) */
+    int (*bind_text_static)(void *statement, int index, const char *value);
     int (*bind_null)(void *statement, int index);
     int (*step)(void *handle, void *statement, db_error_t *err);
     int64_t (*column_int64)(void *statement, int column);

@@ -104,6 +104,12 @@ static int sqlite_bind_text(void *statement, int index, const char *value)
                                                                                          : DB_ERROR;
 }
 
+static int sqlite_bind_text_static(void *statement, int index, const char *value)
+{
+    return sqlite3_bind_text(statement, index, value, -1, SQLITE_STATIC) == SQLITE_OK ? 0
+                                                                                      : DB_ERROR;
+}
+
 static int sqlite_bind_null(void *statement, int index)
 {
     return sqlite3_bind_null(statement, index) == SQLITE_OK ? 0 : DB_ERROR;
@@ -197,6 +203,7 @@ const db_driver_t db_sqlite_driver = {
     .finalize = sqlite_finalize,
     .bind_int64 = sqlite_bind_int64,
     .bind_text = sqlite_bind_text,
+    .bind_text_static = sqlite_bind_text_static,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
     .column_int64 = sqlite_column_int64,
