@@ -2,7 +2,9 @@
  * the single writer (no AUTOINCREMENT or SERIAL), TEXT timestamps in ISO 8601 UTC. */
 #include "schema.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "clock.h"
 
@@ -10,6 +12,16 @@ typedef struct migration {
     int version;
     const char *sql;
 } migration_t;
+
+/* What a migration needs beyond its SQL (specials below). */
+typedef struct migration_special {
+    int version;
+    /* The same change in PostgreSQL's words, where it cannot be the same SQL. */
+    const char *postgres_sql;
+    /* SQLite: the migration rebuilds a table that others refer to, so it runs with foreign key
+     * enforcement off (SQLite's documented procedure) and checks every reference before commit. */
+    bool foreign_keys_off;
+} migration_special_t;
 
 static const migration_t migrations[] = {
     {1, "CREATE TABLE registry_meta ("
@@ -405,7 +417,45 @@ static const migration_t migrations[] = {
         "FROM transaction_blocks;"
         "DROP TABLE transaction_blocks;"
         "ALTER TABLE transaction_blocks_by_key RENAME TO transaction_blocks;"},
+    {14, /* idempotency keys are unique where they exist: a transaction without one (most) no
+          * longer adds an entry to the keys' index (bench/ledger: a b-tree insert per transfer) */
+        "CREATE TABLE transactions_rebuilt ("
+        "  id INTEGER PRIMARY KEY,"
+        "  type TEXT NOT NULL,"
+        "  from_account INTEGER REFERENCES accounts(id),"
+        "  to_account INTEGER NOT NULL REFERENCES accounts(id),"
+        "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+        "  status TEXT NOT NULL,"
+        "  actor TEXT NOT NULL,"
+        "  idempotency_key TEXT,"
+        "  request_hash TEXT,"
+        "  created_at TEXT NOT NULL,"
+        "  from_previous INTEGER,"
+        "  to_previous INTEGER);"
+        "INSERT INTO transactions_rebuilt(id, type, from_account, to_account, quantity, status, "
+        "  actor, idempotency_key, request_hash, created_at, from_previous, to_previous) "
+        "SELECT id, type, from_account, to_account, quantity, status, actor, idempotency_key, "
+        "  request_hash, created_at, from_previous, to_previous FROM transactions;"
+        "DROP TABLE transactions;"
+        "ALTER TABLE transactions_rebuilt RENAME TO transactions;"
+        "CREATE UNIQUE INDEX transactions_by_idempotency_key ON transactions(idempotency_key) "
+        "  WHERE idempotency_key IS NOT NULL;"},
 };
+
+static const migration_special_t specials[] = {
+    {14, /* PostgreSQL drops the column's constraint in place: other tables refer to the table */
+        "ALTER TABLE transactions DROP CONSTRAINT transactions_idempotency_key_key;"
+        "CREATE UNIQUE INDEX transactions_by_idempotency_key ON transactions(idempotency_key) "
+        "  WHERE idempotency_key IS NOT NULL;",
+        true},
+};
+
+static const migration_special_t *special_of(int version)
+{
+    for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++)
+        if (specials[i].version == version) return &specials[i];
+    return NULL;
+}
 
 int schema_version_latest(void)
 {
@@ -424,6 +474,54 @@ static int schema_version_current(db_t *db, int *version, db_error_t *err)
     return 0;
 }
 
+/* Fails when any foreign key of the database points nowhere (SQLite's foreign_key_check). */
+static int references_intact(db_t *db, db_error_t *err)
+{
+    db_stmt_t *stmt = db_prepare_uncached(db, "PRAGMA foreign_key_check", err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW)
+        rc = db_error_set(err, DB_ERROR, "migration: a row of %s refers to a missing row of %s",
+                          db_column_text(stmt, 0), db_column_text(stmt, 2));
+    db_finalize(stmt);
+    return rc < 0 ? rc : 0;
+}
+
+/* Applies one migration in its own transaction, with its schema_migrations record. */
+static int migration_apply(db_t *db, const migration_t *m, db_error_t *err)
+{
+    bool postgres = strcmp(db_driver_name(db), "postgres") == 0;
+    const migration_special_t *special = special_of(m->version);
+    const char *sql = postgres && special && special->postgres_sql ? special->postgres_sql : m->sql;
+    bool keys_off = special && special->foreign_keys_off && !postgres;
+    int rc;
+    /* the pragma is a no-op inside a transaction: it is set before BEGIN, and set back after */
+    if (keys_off && (rc = db_exec(db, "PRAGMA foreign_keys=OFF", err)) < 0) return rc;
+    if ((rc = db_begin(db, err)) == 0) {
+        char now[CLOCK_ISO_SIZE], record[160];
+        clock_now_iso(now);
+        snprintf(record, sizeof record,
+                 "INSERT INTO schema_migrations(version, applied_at) VALUES (%d, '%s')", m->version,
+                 now);
+        if ((rc = db_exec(db, sql, err)) < 0 || (rc = db_exec(db, record, err)) < 0 ||
+            (keys_off && (rc = references_intact(db, err)) < 0)) {
+            db_error_t ignored;
+            db_rollback(db, &ignored);
+        } else {
+            rc = db_commit(db, err);
+        }
+    }
+    if (keys_off) {
+        db_error_t restore_err = {0};
+        int restored = db_exec(db, "PRAGMA foreign_keys=ON", &restore_err);
+        if (rc == 0 && restored < 0) {
+            *err = restore_err;
+            rc = restored;
+        }
+    }
+    return rc;
+}
+
 int schema_migrate(db_t *db, db_error_t *err)
 {
     int rc = db_exec(db,
@@ -439,18 +537,7 @@ int schema_migrate(db_t *db, db_error_t *err)
                             schema_version_latest());
     for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
         if (migrations[i].version <= current) continue;
-        if ((rc = db_begin(db, err)) < 0) return rc;
-        char now[CLOCK_ISO_SIZE], record[160];
-        clock_now_iso(now);
-        snprintf(record, sizeof record,
-                 "INSERT INTO schema_migrations(version, applied_at) VALUES (%d, '%s')",
-                 migrations[i].version, now);
-        if ((rc = db_exec(db, migrations[i].sql, err)) < 0 || (rc = db_exec(db, record, err)) < 0) {
-            db_error_t ignored;
-            db_rollback(db, &ignored);
-            return rc;
-        }
-        if ((rc = db_commit(db, err)) < 0) return rc;
+        if ((rc = migration_apply(db, &migrations[i], err)) < 0) return rc;
     }
     return 0;
 }
