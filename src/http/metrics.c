@@ -78,6 +78,10 @@ char *metrics_render(const metrics_t *m, writer_t *writer)
          "# TYPE a6reg_writer_commit_seconds_total counter\na6reg_writer_commit_seconds_total "
          "%.6f\n",
          (double)stats.commit_ns / 1e9);
+    EMIT("# HELP a6reg_writer_cpu_seconds_total Processor time the writer thread has used: its "
+         "rate near 1 means the single writer is saturated.\n"
+         "# TYPE a6reg_writer_cpu_seconds_total counter\na6reg_writer_cpu_seconds_total %.6f\n",
+         (double)stats.cpu_ns / 1e9);
 #undef EMIT
     if (used >= size) {
         free(out);

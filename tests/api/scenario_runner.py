@@ -26,6 +26,7 @@ A scenario: {"description", "import_jcm": bool, "steps": [STEP...]}. A request s
               "length": {"items": 5}
               "all": {"items.*.holder": "X"} every value at the path equals X (at least one)
               "body_prefix": "PK"          the raw body starts with this text
+              "body_contains": ["a", "b"]  the raw body holds each of these texts
               "save": {"name": "json.path"}  for ${name} later
               "collect": {"name": "items.*.ref"}  appends the values to the list ${name}}}
 Other steps:
@@ -258,6 +259,9 @@ class Runner:
                 str(expect["body_prefix"]).encode("utf-8")):
             problems.append("the body starts with %r, expected %r" % (
                 response.body[:40], expect["body_prefix"]))
+        for text in expect.get("body_contains", []):
+            if text.encode("utf-8") not in response.body:
+                problems.append("the body does not hold %r" % text)
         if "json" in content_type and response.json is None:
             problems.append("the body is not valid JSON")
         if response.status >= 400 and not response.is_error_shape():
