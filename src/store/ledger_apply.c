@@ -52,8 +52,9 @@ static void account_cache_put(ledger_account_cache_t *cache, const loaded_accoun
 static int load_account(db_t *db, ledger_state_t *state, int64_t id, loaded_account_t *out,
                         db_error_t *err)
 {
-    static const char sql[] =
-        "SELECT type, status, COALESCE(last_transaction, 0) FROM accounts WHERE id = ?";
+    static const char sql[] = "SELECT a.type, a.status, COALESCE(h.last_transaction, 0) "
+                              "FROM accounts a LEFT JOIN account_heads h ON h.account_id = a.id "
+                              "WHERE a.id = ?";
     memset(out, 0, sizeof *out);
     ledger_account_cache_t *cache = state->accounts;
     if (cache && id > 0 && (size_t)id < cache->capacity && cache->rows[id].account.id == id) {
@@ -79,11 +80,14 @@ static int load_account(db_t *db, ledger_state_t *state, int64_t id, loaded_acco
     return 0;
 }
 
-/* Sets one account's chain head. One row by its key: SQLite updates it in one pass, where
- * "id = ? OR id = ?" first collects the rows in a temporary set. */
+/* Sets one account's chain head (its row appears with its first transaction). One row by its
+ * key: SQLite writes it in one pass, where "id = ? OR id = ?" first collects the rows in a
+ * temporary set. */
 static int account_chain_head(db_t *db, int64_t account_id, int64_t tx_id, db_error_t *err)
 {
-    static const char sql[] = "UPDATE accounts SET last_transaction = ? WHERE id = ?";
+    static const char sql[] = "INSERT INTO account_heads(last_transaction, account_id) "
+                              "VALUES (?, ?) ON CONFLICT (account_id) "
+                              "DO UPDATE SET last_transaction = excluded.last_transaction";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     db_bind_int64(stmt, 1, tx_id);

@@ -192,7 +192,7 @@ static int history_of_account(db_t *db, int64_t account_id, int64_t limit, json_
                               db_error_t *err)
 {
     static const char head_sql[] =
-        "SELECT COALESCE(last_transaction, 0) FROM accounts WHERE id = ?";
+        "SELECT COALESCE(MAX(last_transaction), 0) FROM account_heads WHERE account_id = ?";
     static const char tx_sql[] = "SELECT id, type, from_account, to_account, quantity, status, "
                                  "actor, created_at, COALESCE(from_previous, 0), "
                                  "COALESCE(to_previous, 0) FROM transactions WHERE id = ?";

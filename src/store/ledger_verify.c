@@ -267,8 +267,9 @@ static int verify_chain(db_t *db, replay_t *r, db_error_t *err)
 
 static int compare_accounts(db_t *db, replay_t *r, db_error_t *err)
 {
-    static const char sql[] = "SELECT id, holder, type, party, status, "
-                              "COALESCE(last_transaction, 0) FROM accounts ORDER BY id";
+    static const char sql[] = "SELECT a.id, a.holder, a.type, a.party, a.status, "
+                              "COALESCE(h.last_transaction, 0) FROM accounts a "
+                              "LEFT JOIN account_heads h ON h.account_id = a.id ORDER BY a.id";
     db_stmt_t *stmt = db_prepare(db, sql, err);
     if (!stmt) return DB_ERROR;
     size_t i = 0;
@@ -293,6 +294,21 @@ static int compare_accounts(db_t *db, replay_t *r, db_error_t *err)
                 (long long)r->accounts[i].id);
     r->report->accounts = (int64_t)i;
     return 0;
+}
+
+/* A chain head of an account that does not exist (the join above cannot see one). */
+static int compare_orphan_heads(db_t *db, replay_t *r, db_error_t *err)
+{
+    static const char sql[] = "SELECT h.account_id FROM account_heads h "
+                              "LEFT JOIN accounts a ON a.id = h.account_id WHERE a.id IS NULL "
+                              "ORDER BY h.account_id LIMIT 1";
+    db_stmt_t *stmt = db_prepare(db, sql, err);
+    if (!stmt) return DB_ERROR;
+    int rc = db_step(stmt, err);
+    if (rc == DB_ROW)
+        problem(r, "account_heads row %lld: no such account", (long long)db_column_int64(stmt, 0));
+    db_reset(stmt);
+    return rc < 0 ? rc : 0;
 }
 
 static int compare_transactions(db_t *db, replay_t *r, db_error_t *err)
@@ -448,6 +464,7 @@ int ledger_verify(db_t *db, ledger_verify_report_t *report, db_error_t *err)
     serial_map_init(&r.map);
     int rc = verify_chain(db, &r, err);
     if (rc == 0 && report->consistent) rc = compare_accounts(db, &r, err);
+    if (rc == 0 && report->consistent) rc = compare_orphan_heads(db, &r, err);
     if (rc == 0 && report->consistent) rc = compare_transactions(db, &r, err);
     if (rc == 0 && report->consistent) rc = compare_blocks(db, &r, err);
     if (rc == 0 && report->consistent) rc = compare_actions(db, &r, err);

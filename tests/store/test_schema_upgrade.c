@@ -1,8 +1,9 @@
-/* test_schema_upgrade.c: migration 14 on a registry made before it (transactions with a UNIQUE
- * idempotency_key column, rebuilt here as version 13 had it): the table is rebuilt with a
- * partial unique index, every row and reference survives, keys still replay and refuse reuse,
- * foreign keys are enforced again afterwards, and a registry with a dangling reference is left
- * untouched at version 13 with the reason. */
+/* test_schema_upgrade.c: migrations 14 and 15 on a registry made before them (transactions with
+ * a UNIQUE idempotency_key column and the chain heads in accounts, rebuilt here as version 13 had
+ * them): the table is rebuilt with a partial unique index, every row and reference survives, keys
+ * still replay and refuse reuse, the chain heads move to account_heads, foreign keys are
+ * enforced again afterwards, and a registry with a dangling reference is left untouched at
+ * version 13 with the reason. */
 #include <setjmp.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -17,7 +18,7 @@
 #include "store/db.h"
 #include "store_fixture.h"
 
-/* Version 13's transactions table, and the migration record of 14 removed. */
+/* Version 13's transactions table and chain heads, and the records of 14 and 15 removed. */
 static const char downgrade_sql[] =
     "PRAGMA foreign_keys=OFF;"
     "BEGIN;"
@@ -31,7 +32,11 @@ static const char downgrade_sql[] =
     "INSERT INTO transactions_v13 SELECT * FROM transactions;"
     "DROP TABLE transactions;"
     "ALTER TABLE transactions_v13 RENAME TO transactions;"
-    "DELETE FROM schema_migrations WHERE version = 14;"
+    "ALTER TABLE accounts ADD COLUMN last_transaction INTEGER;"
+    "UPDATE accounts SET last_transaction = "
+    "  (SELECT last_transaction FROM account_heads WHERE account_id = accounts.id);"
+    "DROP TABLE account_heads;"
+    "DELETE FROM schema_migrations WHERE version >= 14;"
     "COMMIT;";
 
 static void sql_exec(const char *path, const char *sql)
@@ -135,10 +140,18 @@ static void test_upgrade_keeps_rows_and_keys(void **state)
     char before[65], after[65];
     transactions_digest(path, before);
 
-    writer_t *w = fixture_writer_start(path, NULL); /* migrates to 14 */
+    char head_in_accounts[96], head_in_heads[96];
+    snprintf(head_in_accounts, sizeof head_in_accounts,
+             "SELECT last_transaction FROM accounts WHERE id = %lld", (long long)a);
+    snprintf(head_in_heads, sizeof head_in_heads,
+             "SELECT last_transaction FROM account_heads WHERE account_id = %lld", (long long)a);
+    int64_t head_a = sql_int(path, head_in_accounts);
+    writer_t *w = fixture_writer_start(path, NULL); /* migrates to 14, then 15 */
     transactions_digest(path, after);
     assert_string_equal(before, after);
-    assert_int_equal(sql_int(path, "SELECT MAX(version) FROM schema_migrations"), 14);
+    assert_int_equal(sql_int(path, "SELECT MAX(version) FROM schema_migrations"), 15);
+    assert_true(head_a > 0);
+    assert_int_equal(sql_int(path, head_in_heads), head_a);
     assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                    "'sqlite_autoindex_transactions_1'"),
                      0);

@@ -147,6 +147,19 @@ static void test_account_holder_renamed(void **state)
     expect_problem("UPDATE accounts SET holder = 'Someone else' WHERE id = 2", "accounts row 2");
 }
 
+static void test_chain_head_moved(void **state)
+{
+    expect_problem("UPDATE account_heads SET last_transaction = last_transaction - 1 "
+                   "WHERE account_id = 2",
+                   "accounts row 2");
+}
+
+static void test_chain_head_of_no_account(void **state)
+{
+    expect_problem("INSERT INTO account_heads(account_id, last_transaction) VALUES (99, 1)",
+                   "account_heads row 99");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +175,8 @@ int main(void)
         cmocka_unit_test(test_history_chain_cut),
         cmocka_unit_test(test_account_reopened),
         cmocka_unit_test(test_account_holder_renamed),
+        cmocka_unit_test(test_chain_head_moved),
+        cmocka_unit_test(test_chain_head_of_no_account),
     };
     return cmocka_run_group_tests(tests, build_registry, remove_registry);
 }
