@@ -550,13 +550,25 @@ static int snapshot_year(db_t *db, ledger_state_t *state, int32_t year, db_error
                         err);
 }
 
+/* The year of an ISO 8601 time ("2026-..."), 0 when it does not start with four digits. Runs
+ * before every transaction: no sscanf. */
+static int32_t iso_year(const char *iso)
+{
+    int32_t year = 0;
+    for (int i = 0; i < 4; i++) {
+        if (iso[i] < '0' || iso[i] > '9') return 0;
+        year = year * 10 + (iso[i] - '0');
+    }
+    return year;
+}
+
 int itmo_close_years(db_t *db, ledger_state_t *state, db_error_t *err)
 {
     static const char set_sql[] = "INSERT INTO registry_meta(name, value) "
                                   "VALUES ('holdings_closed_year', ?) "
                                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-    int32_t year = 0;
-    if (sscanf(state->now, "%4d", &year) != 1) return 0;
+    int32_t year = iso_year(state->now);
+    if (year == 0) return 0;
     if (state->holdings_closed_year >= year - 1) return 0;
     int rc;
     if (state->holdings_closed_year > 0)
