@@ -100,12 +100,19 @@ int64_t fixture_issue(writer_t *w, int64_t to, int64_t quantity, int32_t vintage
 ledger_result_t fixture_transaction(writer_t *w, ledger_tx_type_t type, int64_t from, int64_t to,
                                     int64_t quantity)
 {
+    return fixture_keyed_transfer(w, type, from, to, quantity, NULL);
+}
+
+ledger_result_t fixture_keyed_transfer(writer_t *w, ledger_tx_type_t type, int64_t from, int64_t to,
+                                       int64_t quantity, const char *key)
+{
     ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
                           .actor = "test",
                           .tx_type = type,
                           .from = from,
                           .to = to,
-                          .quantity = quantity};
+                          .quantity = quantity,
+                          .idempotency_key = key};
     ledger_result_t result;
     writer_submit(w, &r, &result);
     return result;

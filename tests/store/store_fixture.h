@@ -24,6 +24,9 @@ int64_t fixture_issue(writer_t *w, int64_t to, int64_t quantity, int32_t vintage
 /* Submits a transaction and returns its result. */
 ledger_result_t fixture_transaction(writer_t *w, ledger_tx_type_t type, int64_t from, int64_t to,
                                     int64_t quantity);
+/* The same with an idempotency key (NULL: none). */
+ledger_result_t fixture_keyed_transfer(writer_t *w, ledger_tx_type_t type, int64_t from, int64_t to,
+                                       int64_t quantity, const char *key);
 
 /* Units held by an account, read on a separate reader connection. */
 int64_t fixture_holdings_total(const char *path, int64_t account);

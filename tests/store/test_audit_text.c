@@ -50,20 +50,6 @@ static void test_text_grows_and_matches_printf(void **state)
     audit_text_release(&text);
 }
 
-static ledger_result_t transfer_with_key(writer_t *w, int64_t from, int64_t to, const char *key)
-{
-    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
-                          .actor = "auditor",
-                          .tx_type = LEDGER_TX_TRANSFER,
-                          .from = from,
-                          .to = to,
-                          .quantity = 3,
-                          .idempotency_key = key};
-    ledger_result_t result;
-    writer_submit(w, &r, &result);
-    return result;
-}
-
 /* Every record's payload is its own canonical form; actions and objects name the transaction. */
 static void test_transaction_payloads_are_canonical(void **state)
 {
@@ -74,7 +60,8 @@ static void test_transaction_payloads_are_canonical(void **state)
     int64_t a, b;
     fixture_two_accounts(w, 1000, 2021, &a, &b);
     int64_t r = fixture_open_account(w, "Retirement", LEDGER_ACCOUNT_RETIREMENT);
-    assert_int_equal(transfer_with_key(w, a, b, "key\"quoted\"\\x").check, A6_OK);
+    assert_int_equal(
+        fixture_keyed_transfer(w, LEDGER_TX_TRANSFER, a, b, 3, "key\"quoted\"\\x").check, A6_OK);
     assert_int_equal(fixture_transaction(w, LEDGER_TX_TRANSFER, a, b, 9223372036).check,
                      A6_CHECK_INSUFFICIENT_HOLDINGS);
     assert_int_equal(fixture_transaction(w, LEDGER_TX_TRANSFER, a, b, 17).check, A6_OK);

@@ -85,31 +85,16 @@ static void transactions_digest(const char *path, char out[65])
     sqlite3_close(db);
 }
 
-static ledger_result_t keyed_transfer(writer_t *w, int64_t from, int64_t to, int64_t quantity,
-                                      const char *key)
-{
-    ledger_request_t r = {.kind = LEDGER_REQUEST_TRANSACTION,
-                          .actor = "t",
-                          .tx_type = LEDGER_TX_TRANSFER,
-                          .from = from,
-                          .to = to,
-                          .quantity = quantity,
-                          .idempotency_key = key};
-    ledger_result_t result;
-    writer_submit(w, &r, &result);
-    return result;
-}
-
 /* A registry of version 13 with keyed and unkeyed transfers; *first is the id of key "k1"'s. */
 static void build_v13(const char *path, int64_t *a, int64_t *b, int64_t *first)
 {
     writer_t *w = fixture_writer_start(path, NULL);
     fixture_two_accounts(w, 1000, 2022, a, b);
-    ledger_result_t k1 = keyed_transfer(w, *a, *b, 10, "k1");
+    ledger_result_t k1 = fixture_keyed_transfer(w, LEDGER_TX_TRANSFER, *a, *b, 10, "k1");
     assert_int_equal(k1.check, A6_OK);
     *first = k1.id;
     assert_int_equal(fixture_transaction(w, LEDGER_TX_TRANSFER, *a, *b, 4).check, A6_OK);
-    assert_int_equal(keyed_transfer(w, *b, *a, 2, "k2").check, A6_OK);
+    assert_int_equal(fixture_keyed_transfer(w, LEDGER_TX_TRANSFER, *b, *a, 2, "k2").check, A6_OK);
     writer_stop(w);
     sql_exec(path, downgrade_sql);
     assert_int_equal(sql_int(path, "SELECT MAX(version) FROM schema_migrations"), 13);
@@ -158,12 +143,13 @@ static void test_upgrade_keeps_rows_and_keys(void **state)
     assert_int_equal(sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                    "'transactions_by_idempotency_key'"),
                      1);
-    ledger_result_t replay = keyed_transfer(w, a, b, 10, "k1");
+    ledger_result_t replay = fixture_keyed_transfer(w, LEDGER_TX_TRANSFER, a, b, 10, "k1");
     assert_int_equal(replay.check, A6_OK);
     assert_int_equal(replay.id, first);
     assert_true(replay.replayed);
-    assert_int_equal(keyed_transfer(w, a, b, 11, "k1").check, A6_CHECK_IDEMPOTENCY_KEY_REUSED);
-    assert_int_equal(keyed_transfer(w, a, b, 3, "k3").check, A6_OK);
+    assert_int_equal(fixture_keyed_transfer(w, LEDGER_TX_TRANSFER, a, b, 11, "k1").check,
+                     A6_CHECK_IDEMPOTENCY_KEY_REUSED);
+    assert_int_equal(fixture_keyed_transfer(w, LEDGER_TX_TRANSFER, a, b, 3, "k3").check, A6_OK);
     /* foreign keys are enforced again on the writer's connection */
     db_error_t err = {0};
     assert_true(writer_execute(w, insert_dangling_block, NULL, &err) < 0);
