@@ -8,13 +8,14 @@
  * ones follow on the fresh databases NAME_batched and NAME_commit_each, with their ratio. Without
  * --db, the databases live in a mkdtemp directory under /tmp, deleted at the end. With --db,
  * figure 1 uses PATH and figure 2 uses PATH.commit_each; both must not exist and are kept.
- * --only measures one of the two figures (no ratio), e.g. to profile one writer alone. */
+ * --only measures one of the two SQLite figures (no ratio), e.g. to profile one writer alone; it
+ * cannot be combined with a PostgreSQL URL. */
 #include <errno.h>
 #include <jansson.h>
-#include <stdbool.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -440,11 +441,10 @@ static int run_all(const options_t *o, const char *batched_path, const char *eac
     figure_t each = {.name = "commit_each", .path = each_path, .batch_max = 1};
     printf("clients %ld count\n", o->clients);
     fflush(stdout);
-    bool all = !o->only;
-    if (o->only && strcmp(o->only, batched.name) == 0 && run_figure(o, &batched) < 0) return -1;
-    if (o->only && strcmp(o->only, each.name) == 0 && run_figure(o, &each) < 0) return -1;
-    if (all && (run_figure(o, &batched) < 0 || run_figure(o, &each) < 0)) return -1;
-    if (!all) return 0;
+    bool both = !o->only;
+    if ((both || strcmp(o->only, batched.name) == 0) && run_figure(o, &batched) < 0) return -1;
+    if ((both || strcmp(o->only, each.name) == 0) && run_figure(o, &each) < 0) return -1;
+    if (!both) return 0;
     printf("batched_over_commit_each_ratio %.1f x\n", each.rate > 0 ? batched.rate / each.rate : 0);
     return 0;
 }
@@ -512,7 +512,14 @@ int main(int argc, char **argv)
 {
     options_t o;
     parse_options(argc, argv, &o);
-    if (o.db && db_location_is_postgres(o.db)) return run_postgres(&o);
+    if (o.db && db_location_is_postgres(o.db)) {
+        if (o.only) {
+            fprintf(stderr, "ledger: --only measures SQLite alone; it cannot be used with a "
+                            "PostgreSQL URL\n");
+            return 2;
+        }
+        return run_postgres(&o);
+    }
     char dir[4096] = "", batched[4096], each[4096];
     if (choose_paths(&o, dir, batched, each, sizeof dir) < 0) return 2;
     int rc = run_all(&o, batched, each);

@@ -8,7 +8,6 @@
 #include <stdalign.h>
 #include <string.h>
 
-
 #define HASH_BATCH_BLOCKS 64 /* blocks encoded before each SHA-256 update */
 
 /* ---- blocks ---- */

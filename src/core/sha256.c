@@ -79,6 +79,8 @@ static bool detect_shani(void)
     return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
 }
 #else
+/* Never called: without the SHA extensions a6_sha256_accelerated() is false and every digest
+ * takes libsodium's path. */
 static void compress_shani(uint32_t state[8], const uint8_t *data, size_t count)
 {
     (void)state, (void)data, (void)count;

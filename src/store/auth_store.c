@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "../core/sha256.h"
 #include "../core/text.h"
 #include "ledger_store.h"
 
@@ -22,8 +23,8 @@ static void iso_after(int64_t seconds, char out[CLOCK_ISO_SIZE])
 
 static void token_hash(const char *token, char out[AUTH_TOKEN_SIZE])
 {
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    uint8_t digest[A6_SHA256_BYTES];
+    a6_sha256(digest, token, strlen(token));
     sodium_bin2hex(out, AUTH_TOKEN_SIZE, digest, sizeof digest);
 }
 

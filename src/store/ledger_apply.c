@@ -591,10 +591,7 @@ static int transaction_audit(db_t *db, ledger_state_t *state, const ledger_reque
          audit_text_append_int(&text, r->to) && audit_text_append(&text, ",\"type\":\"") &&
          audit_text_append(&text, type) && audit_text_append(&text, "\"}");
     char action[48] = "transaction.", object[48] = "transaction/";
-    size_t prefix = strlen(action), type_length = strlen(type);
-    if (type_length >= sizeof action - prefix) type_length = sizeof action - prefix - 1;
-    memcpy(action + prefix, type, type_length);
-    action[prefix + type_length] = '\0';
+    strncat(action, type, sizeof action - strlen(action) - 1);
     audit_format_int(object + strlen(object), tx_id);
     int rc = ok ? audit_append_canonical(db, &state->chain, state->now, r->actor, action, object,
                                          text.data, err)
